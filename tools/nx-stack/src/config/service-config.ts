@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Names that end up in container names, host names and env var names. */
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes, starting with a letter');
+
+/** The probes the plugin knows: each decides what "healthy" means for its kind. */
+export const SERVICE_KINDS = ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'http'] as const;
+
+const portSchema = z
+  .object({
+    name: slug,
+    container: z.number().int().min(1).max(65535),
+    /** Host port of member 1 on 127.0.0.1; member n gets host + n - 1. */
+    host: z.number().int().min(1).max(65535),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const volumeSchema = z
+  .object({
+    name: slug,
+    target: z.string().startsWith('/', 'expected an absolute path inside the container'),
+  })
+  .strict();
+
+export const serviceConfigSchema = z
+  .object({
+    $schema: z.string().optional(),
+    description: z.string().min(1),
+    kind: z.enum(SERVICE_KINDS),
+    replicas: z.number().int().min(1).max(9),
+    /** Services that must be healthy before this one starts. */
+    dependsOn: z.array(slug).default([]),
+    image: z
+      .object({
+        dockerfile: z.string().min(1).default('Dockerfile'),
+        context: z.string().min(1).default('.'),
+      })
+      .strict()
+      .default({ dockerfile: 'Dockerfile', context: '.' }),
+    command: z.array(z.string()).optional(),
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an UPPER_SNAKE_CASE name'), z.string()).default({}),
+    /** Generated on first run into the stack's git-ignored env file, injected as env. */
+    secrets: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an UPPER_SNAKE_CASE name')).default([]),
+    ports: z.array(portSchema).default([]),
+    volumes: z.array(volumeSchema).default([]),
+    /** How long `up` waits for the health probe to pass. */
+    startTimeoutSeconds: z.number().positive().default(90),
+    /** SIGTERM grace period before SIGKILL on stop. */
+    stopTimeoutSeconds: z.number().int().min(0).default(10),
+  })
+  .strict();
+
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export type PortConfig = ServiceConfig['ports'][number];
+export type VolumeConfig = ServiceConfig['volumes'][number];
+
+/** A validated service.json together with where it came from. */
+export interface ServiceDefinition {
+  /** Project and service name: the folder holding service.json. */
+  name: string;
+  /** Folder of service.json, relative to the workspace root. */
+  root: string;
+  /** Absolute path of service.json, for messages. */
+  file: string;
+  config: ServiceConfig;
+}

@@ -1,0 +1,3 @@
+export interface DownExecutorSchema {
+  wipe?: boolean;
+}

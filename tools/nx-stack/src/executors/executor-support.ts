@@ -1,0 +1,86 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { z } from 'zod';
+import { ConfigError } from '../config/config-error';
+import { SERVICE_TAG } from '../plugin/constants';
+import { loadService } from '../config/load-service';
+import type { ServiceDefinition } from '../config/service-config';
+import type { ServiceProbe } from '../health/health-types';
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { DockerodeRuntime } from '../runtime/dockerode-runtime';
+import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
+import { stackName } from '../stack/naming';
+import { StackError } from '../stack/stack-errors';
+import type { Progress } from '../util/progress';
+
+/** What executors reach the outside world through; specs pass fakes. */
+export interface ExecutorDeps {
+  runtime: ContainerRuntime;
+  log: (line: string) => void;
+  error: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  probe?: (service: ServiceDefinition) => ServiceProbe;
+  progress?: Progress;
+  portFree?: (port: number) => Promise<boolean>;
+  pollMs?: number;
+}
+
+export function defaultDeps(): ExecutorDeps {
+  return {
+    runtime: new DockerodeRuntime(),
+    log: (line) => console.log(line),
+    error: (line) => console.error(line),
+    env: process.env,
+  };
+}
+
+export { SERVICE_TAG };
+
+export function projectRoot(context: ExecutorContext, project = context.projectName): string {
+  const config = project ? context.projectsConfigurations.projects[project] : undefined;
+  if (!config) throw new StackError(`project "${project}" is not in the workspace`);
+  return config.root;
+}
+
+/** The service the running target belongs to, validated. */
+export function currentService(context: ExecutorContext): ServiceDefinition {
+  return loadService(context.root, projectRoot(context));
+}
+
+export function serviceByName(context: ExecutorContext, name: string): ServiceDefinition {
+  return loadService(context.root, projectRoot(context, name));
+}
+
+/** Every service project of the workspace, in name order. */
+export function allServices(context: ExecutorContext): ServiceDefinition[] {
+  return Object.entries(context.projectsConfigurations.projects)
+    .filter(([, project]) => project.tags?.includes(SERVICE_TAG))
+    .map(([name]) => serviceByName(context, name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Parses executor options with zod; a bad option names the option and what was expected. */
+export function parseOptions<T extends z.ZodType>(schema: T, options: unknown, executor: string): z.infer<T> {
+  const parsed = schema.safeParse(options ?? {}, { reportInput: true });
+  if (!parsed.success) throw ConfigError.fromZod(`options of ${executor}`, parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Runs an executor body: a known failure prints its message (no stack
+ * trace: the message says what to do) and the target exits non-zero.
+ */
+export async function runExecutor(deps: ExecutorDeps, body: () => Promise<boolean>): Promise<{ success: boolean }> {
+  try {
+    return { success: await body() };
+  } catch (error) {
+    const known =
+      error instanceof StackError ||
+      error instanceof ConfigError ||
+      error instanceof EngineUnavailableError ||
+      error instanceof RuntimeOperationError;
+    deps.error(known ? (error as Error).message : ((error as Error).stack ?? String(error)));
+    return { success: false };
+  }
+}
+
+export const stackOf = (deps: ExecutorDeps) => stackName(deps.env);

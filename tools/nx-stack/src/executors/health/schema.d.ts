@@ -1,0 +1,3 @@
+export interface HealthExecutorSchema {
+  json?: boolean;
+}

@@ -1,0 +1,30 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { z } from 'zod';
+import { ensureImage } from '../../stack/image';
+import { seconds } from '../../util/progress';
+import { currentService, defaultDeps, parseOptions, runExecutor, type ExecutorDeps } from '../executor-support';
+import type { ImageExecutorSchema } from './schema';
+
+export const imageOptions = z.object({ force: z.boolean().default(false) }).strict();
+
+export default async function imageExecutor(
+  options: ImageExecutorSchema,
+  context: ExecutorContext,
+  deps: ExecutorDeps = defaultDeps(),
+): Promise<{ success: boolean }> {
+  return runExecutor(deps, async () => {
+    const { force } = parseOptions(imageOptions, options, 'image');
+    const service = currentService(context);
+    await deps.runtime.ping();
+    const image = await ensureImage(deps.runtime, context.root, service, {
+      force,
+      onLine: (line) => deps.log(`  ${line}`),
+    });
+    deps.log(
+      image.built
+        ? `${service.name}: built ${image.tag} (${image.files.length} context files) in ${seconds(image.durationMs)}`
+        : `${service.name}: ${image.tag} is present, build skipped (content hash unchanged)`,
+    );
+    return true;
+  });
+}

@@ -1,0 +1,3 @@
+export interface ImageExecutorSchema {
+  force?: boolean;
+}

@@ -1,0 +1,35 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { z } from 'zod';
+import { probeContext } from '../../health/check-health';
+import type { InspectReport } from '../../health/health-types';
+import { probeFor } from '../../health/probes';
+import { renderTable } from '../../util/table';
+import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import type { InspectExecutorSchema } from './schema';
+
+export const inspectOptions = z.object({ json: z.boolean().default(false) }).strict();
+
+export default async function inspectExecutor(
+  options: InspectExecutorSchema,
+  context: ExecutorContext,
+  deps: ExecutorDeps = defaultDeps(),
+): Promise<{ success: boolean }> {
+  return runExecutor(deps, async () => {
+    const { json } = parseOptions(inspectOptions, options, 'inspect');
+    const service = currentService(context);
+    await deps.runtime.ping();
+    const probe = (deps.probe ?? ((s) => probeFor(s.config.kind)))(service);
+    const report = await probe.inspect(await probeContext({ ...deps, stack: stackOf(deps), workspaceRoot: context.root }, service));
+    deps.log(json ? JSON.stringify(report) : renderInspect(report));
+    return true;
+  });
+}
+
+export function renderInspect(report: InspectReport): string {
+  const cell = (value: unknown) => (value === null || value === undefined ? '-' : String(value));
+  const table = renderTable(report.columns, report.rows.map((row) => report.columns.map((c) => cell(row[c]))));
+  const facts = Object.entries(report.facts).map(
+    ([key, value]) => `${key}: ${typeof value === 'object' && value !== null ? JSON.stringify(value) : cell(value)}`,
+  );
+  return `${report.service}\n${table}\n\n${facts.join('\n')}`;
+}

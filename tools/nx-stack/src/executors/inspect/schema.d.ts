@@ -1,0 +1,3 @@
+export interface InspectExecutorSchema {
+  json?: boolean;
+}

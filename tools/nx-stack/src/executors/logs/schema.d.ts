@@ -1,0 +1,6 @@
+export interface LogsExecutorSchema {
+  follow?: boolean;
+  since?: string;
+  tail?: number;
+  timestamps?: boolean;
+}

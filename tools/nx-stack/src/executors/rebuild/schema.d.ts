@@ -1,0 +1,3 @@
+export interface RebuildExecutorSchema {
+  timeoutSeconds?: number;
+}

@@ -1,0 +1,3 @@
+export interface StackHealthExecutorSchema {
+  json?: boolean;
+}

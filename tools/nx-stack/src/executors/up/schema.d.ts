@@ -1,0 +1,5 @@
+export interface UpExecutorSchema {
+  timeoutSeconds?: number;
+  forceRecreate?: boolean;
+  rebuild?: boolean;
+}

@@ -1,0 +1,36 @@
+import type { ServiceDefinition } from '../config/service-config';
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { ensureSecrets } from '../stack/secrets';
+import type { ProbeContext, ServiceHealth, ServiceProbe } from './health-types';
+import { observeMembers } from './members';
+import { probeFor } from './probes';
+
+export interface HealthDeps {
+  runtime: ContainerRuntime;
+  workspaceRoot: string;
+  stack: string;
+  probe?: (service: ServiceDefinition) => ServiceProbe;
+}
+
+export async function probeContext(deps: HealthDeps, service: ServiceDefinition): Promise<ProbeContext> {
+  return {
+    runtime: deps.runtime,
+    stack: deps.stack,
+    service,
+    members: await observeMembers(deps.runtime, deps.stack, service),
+    secrets: ensureSecrets(deps.workspaceRoot, deps.stack, service.config.secrets),
+  };
+}
+
+/** Probes every member of the service once. */
+export async function checkHealth(deps: HealthDeps, service: ServiceDefinition): Promise<ServiceHealth> {
+  const started = performance.now();
+  const probe = (deps.probe ?? ((s) => probeFor(s.config.kind)))(service);
+  const components = await probe.health(await probeContext(deps, service));
+  return {
+    service: service.name,
+    healthy: components.every((c) => c.status === 'healthy'),
+    durationMs: Math.round(performance.now() - started),
+    components,
+  };
+}

@@ -1,0 +1,44 @@
+import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
+import { loadServiceFile } from '../config/load-service';
+import { SERVICE_TAG } from './constants';
+import { TARGET_GROUP, serviceTargets, type StackPluginOptions } from './service-targets';
+
+const SERVICE_GLOB = '**/service.json';
+
+function createServiceProject(
+  serviceFile: string,
+  options: StackPluginOptions | undefined,
+  context: CreateNodesContext,
+): CreateNodesResult {
+  // Throws a ConfigError naming the file and field: graph creation fails with it.
+  const service = loadServiceFile(context.workspaceRoot, serviceFile);
+  const prefix = options?.targetPrefix ?? '';
+  const targets = Object.fromEntries(
+    Object.entries(serviceTargets(service)).map(([name, target]) => [
+      prefix + name,
+      { ...target, dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)/, `$1${prefix}`) : d)) },
+    ]),
+  );
+  return {
+    projects: {
+      [service.root]: {
+        name: service.name,
+        root: service.root,
+        projectType: 'application',
+        tags: [SERVICE_TAG, `kind:${service.config.kind}`],
+        targets,
+        metadata: {
+          description: service.config.description,
+          technologies: ['docker'],
+          targetGroups: { [TARGET_GROUP]: Object.keys(targets) },
+        },
+      },
+    },
+  };
+}
+
+/** Infers one project per folder holding a service.json. */
+export const createNodes: CreateNodes<StackPluginOptions> = [
+  SERVICE_GLOB,
+  (files, options, context) => createNodesFromFiles(createServiceProject, files, options ?? {}, context),
+];

@@ -1,0 +1,315 @@
+import Docker from 'dockerode';
+import { PassThrough, type Readable } from 'node:stream';
+import type {
+  BuildRequest,
+  ContainerInfo,
+  ContainerRuntime,
+  ContainerSpec,
+  ContainerState,
+  ExecOptions,
+  ExecResult,
+  LogOptions,
+} from './container-runtime';
+import { demuxBuffer } from './demux';
+import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
+
+/** The engine endpoint in use, as a user would write it (for messages). */
+export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+}
+
+/** "repo/name:tag" → ["repo/name", "tag"] (a registry port's colon is not a tag). */
+function splitTag(ref: string): [string, string] {
+  const colon = ref.lastIndexOf(':');
+  return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+}
+
+const labelFilters = (labels: Record<string, string>) => ({
+  label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+});
+
+/** ContainerRuntime over dockerode; honours DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH). */
+export class DockerodeRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+
+  constructor(docker?: Docker) {
+    // dockerode's default constructor reads DOCKER_HOST and friends itself.
+    this.docker = docker ?? new Docker();
+  }
+
+  /** Runs one engine call, turning its failure into an error that names the operation. */
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (isEngineDown(error)) throw new EngineUnavailableError(engineEndpoint(), engineReason(error));
+      const status = (error as { statusCode?: number }).statusCode;
+      throw new RuntimeOperationError(operation, engineReason(error), status);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call('docker ping', () => this.docker.ping());
+  }
+
+  async imageId(ref: string): Promise<string | undefined> {
+    try {
+      const info = await this.call(`docker image inspect ${ref}`, () => this.docker.getImage(ref).inspect());
+      return info.Id;
+    } catch (error) {
+      if (error instanceof RuntimeOperationError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async buildImage(request: BuildRequest, onLine: (line: string) => void = () => undefined): Promise<void> {
+    const operation = `docker build ${request.tags[0]}`;
+    const stream = await this.call(operation, () =>
+      this.docker.buildImage(
+        { context: request.contextDir, src: request.files },
+        {
+          dockerfile: request.dockerfile,
+          t: request.tags[0],
+          labels: request.labels,
+          nocache: request.noCache ?? false,
+          // Remove intermediate containers even when a step fails.
+          forcerm: true,
+        },
+      ),
+    );
+    await new Promise<void>((resolve, reject) => {
+      let failure: string | undefined;
+      this.docker.modem.followProgress(
+        stream,
+        (error: Error | null) => {
+          if (error) reject(new RuntimeOperationError(operation, engineReason(error)));
+          else if (failure) reject(new RuntimeOperationError(operation, failure));
+          else resolve();
+        },
+        (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
+          if (event.error) failure = event.errorDetail?.message ?? event.error;
+          for (const line of (event.stream ?? '').split('\n')) if (line.trim()) onLine(line.trimEnd());
+        },
+      );
+    });
+    for (const extra of request.tags.slice(1)) {
+      const [repo, tag] = splitTag(extra);
+      await this.call(`docker tag ${request.tags[0]} ${extra}`, () => this.docker.getImage(request.tags[0]).tag({ repo, tag }));
+    }
+  }
+
+  async removeImage(ref: string): Promise<void> {
+    await this.call(`docker rmi ${ref}`, () => this.docker.getImage(ref).remove({ force: true }));
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {
+    const list = await this.call('docker ps', () =>
+      this.docker.listContainers({ all: true, filters: labelFilters(labels) }),
+    );
+    return list.map((c) => ({
+      id: c.Id,
+      name: (c.Names[0] ?? '').replace(/^\//, ''),
+      state: c.State as ContainerState,
+      labels: c.Labels,
+      imageId: c.ImageID,
+    }));
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    const exposed: Record<string, object> = {};
+    const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
+    for (const port of spec.ports) {
+      exposed[`${port.container}/tcp`] = {};
+      // 127.0.0.1 only: a developer's stack is never reachable from the network.
+      bindings[`${port.container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port.host) }];
+    }
+    const container = await this.call(`docker create ${spec.name}`, () =>
+      this.docker.createContainer({
+        name: spec.name,
+        Image: spec.image,
+        Hostname: spec.hostname,
+        Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+        Labels: spec.labels,
+        Cmd: spec.cmd,
+        ExposedPorts: exposed,
+        StopTimeout: spec.stopTimeoutSeconds,
+        HostConfig: {
+          PortBindings: bindings,
+          Mounts: spec.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target })),
+          RestartPolicy: { Name: 'unless-stopped' },
+          NetworkMode: spec.network,
+          Init: true,
+        },
+        NetworkingConfig: {
+          EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } },
+        },
+      }),
+    );
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.call(`docker start ${id.slice(0, 12)}`, () => this.docker.getContainer(id).start());
+    } catch (error) {
+      // 304: already running, which is what we asked for.
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 304)) throw error;
+    }
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.call(`docker stop ${id.slice(0, 12)}`, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }));
+    } catch (error) {
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 304)) throw error;
+    }
+  }
+
+  async killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
+    await this.call(`docker kill --signal ${signal} ${id.slice(0, 12)}`, () =>
+      this.docker.getContainer(id).kill({ signal }),
+    );
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.call(`docker rm ${id.slice(0, 12)}`, () => this.docker.getContainer(id).remove({ force: true }));
+    } catch (error) {
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 404)) throw error;
+    }
+  }
+
+  async logs(id: string, options: LogOptions): Promise<string> {
+    const buffer = (await this.call(`docker logs ${id.slice(0, 12)}`, () =>
+      this.docker.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: options.tail,
+        since: options.since ?? 0,
+        timestamps: options.timestamps ?? false,
+      }),
+    )) as unknown as Buffer;
+    return demuxBuffer(buffer).combined;
+  }
+
+  async followLogs(id: string, options: LogOptions, abort: AbortSignal): Promise<Readable> {
+    const container = this.docker.getContainer(id);
+    const raw = (await this.call(`docker logs --follow ${id.slice(0, 12)}`, () =>
+      container.logs({
+        stdout: true,
+        stderr: true,
+        follow: true,
+        tail: options.tail,
+        since: options.since ?? 0,
+        timestamps: options.timestamps ?? false,
+      }),
+    )) as unknown as Readable;
+    const out = new PassThrough();
+    this.docker.modem.demuxStream(raw, out, out);
+    raw.on('end', () => out.end());
+    abort.addEventListener('abort', () => {
+      (raw as Readable & { destroy(): void }).destroy();
+      out.end();
+    });
+    return out;
+  }
+
+  async exec(id: string, cmd: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    const operation = `docker exec ${id.slice(0, 12)} ${cmd.join(' ')}`;
+    const container = this.docker.getContainer(id);
+    const exec = await this.call(operation, () =>
+      container.exec({
+        Cmd: cmd,
+        AttachStdout: true,
+        AttachStderr: true,
+        User: options.user,
+        Env: options.env ? Object.entries(options.env).map(([k, v]) => `${k}=${v}`) : undefined,
+      }),
+    );
+    const stream = await this.call(operation, () => exec.start({ hijack: true, stdin: false }));
+    const chunks: Buffer[] = [];
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        stream.destroy();
+        reject(new RuntimeOperationError(operation, `no exit within ${timeoutMs} ms`));
+      }, timeoutMs);
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      stream.on('error', (error: Error) => {
+        clearTimeout(timer);
+        reject(new RuntimeOperationError(operation, error.message));
+      });
+    });
+    const { stdout, stderr } = demuxBuffer(Buffer.concat(chunks));
+    const info = await this.call(operation, () => exec.inspect());
+    return { exitCode: info.ExitCode ?? -1, stdout, stderr };
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {
+    const existing = await this.call('docker network ls', () => this.docker.listNetworks({ filters: { name: [name] } }));
+    if (existing.some((n) => n.Name === name)) return false;
+    try {
+      await this.call(`docker network create ${name}`, () =>
+        this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
+      );
+    } catch (error) {
+      // Two services' `up` running in parallel may both create it: the loser is fine.
+      if (error instanceof RuntimeOperationError && error.statusCode === 409) return false;
+      throw error;
+    }
+    return true;
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    try {
+      await this.call(`docker network rm ${name}`, () => this.docker.getNetwork(name).remove());
+      return true;
+    } catch (error) {
+      if (error instanceof RuntimeOperationError && error.statusCode === 404) return true;
+      // 403/409: it still has endpoints, another service of the stack is using it.
+      if (error instanceof RuntimeOperationError && (error.statusCode === 403 || error.statusCode === 409)) return false;
+      throw error;
+    }
+  }
+
+  async connectNetwork(network: string, containerId: string, aliases: string[]): Promise<void> {
+    await this.call(`docker network connect ${network} ${containerId.slice(0, 12)}`, () =>
+      this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } }),
+    );
+  }
+
+  async disconnectNetwork(network: string, containerId: string): Promise<void> {
+    await this.call(`docker network disconnect ${network} ${containerId.slice(0, 12)}`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: containerId, Force: true }),
+    );
+  }
+
+  async ensureVolume(name: string, labels: Record<string, string>): Promise<boolean> {
+    try {
+      await this.call(`docker volume inspect ${name}`, () => this.docker.getVolume(name).inspect());
+      return false;
+    } catch (error) {
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 404)) throw error;
+    }
+    await this.call(`docker volume create ${name}`, () => this.docker.createVolume({ Name: name, Labels: labels }));
+    return true;
+  }
+
+  async listVolumes(labels: Record<string, string>): Promise<string[]> {
+    const result = await this.call('docker volume ls', () => this.docker.listVolumes({ filters: labelFilters(labels) }));
+    return (result.Volumes ?? []).map((v) => v.Name).sort();
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.call(`docker volume rm ${name}`, () => this.docker.getVolume(name).remove());
+    } catch (error) {
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 404)) throw error;
+    }
+  }
+}
