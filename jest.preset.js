@@ -5,7 +5,8 @@
 // require() them, so they are transformed to CommonJS like our own sources.
 const esmOnly = [
   'execa',
-  '@sindresorhus/merge-streams',
+  '@sec-ant',
+  '@sindresorhus',
   'figures',
   'get-stream',
   'human-signals',
@@ -23,6 +24,11 @@ const esmOnly = [
 
 module.exports = {
   testEnvironment: 'node',
+  // unicorn-magic (used by execa) exports only an "import" condition, which
+  // jest's CommonJS resolver never matches: point it at its node build.
+  moduleNameMapper: {
+    '^unicorn-magic$': require('node:path').join(__dirname, 'node_modules/unicorn-magic/node.js'),
+  },
   transform: {
     '^.+\\.[tj]s$': [
       '@swc/jest',
@@ -35,4 +41,6 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // JUnit XML for CI (dist/test-results/<project>/), beside the usual console report.
+  reporters: ['default', ['jest-junit', { outputDirectory: process.env.JEST_JUNIT_OUTPUT_DIR ?? 'dist/test-results/unknown' }]],
 };

@@ -13,10 +13,16 @@ export class ConfigError extends Error {
   static fromZod(file: string, error: z.ZodError): ConfigError {
     return new ConfigError(
       file,
-      error.issues.map((issue) => {
+      error.issues.flatMap((issue) => {
+        // An unknown key is a field of its own: name it (not its parent, whose whole value zod reports as input).
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => `field "${[...issue.path, key].join('.')}": unknown field, not expected here (check its spelling, or remove it)`);
+        }
         const field = issue.path.length ? issue.path.join('.') : '(top level)';
         const got = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
-        return `field "${field}": ${issue.message}${got}`;
+        // A record key's own rule says what was expected; zod's outer message ("Invalid key in record") does not.
+        const message = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
+        return `field "${field}": ${message}${got}`;
       }),
     );
   }

@@ -10,6 +10,8 @@ export interface HealthDeps {
   workspaceRoot: string;
   stack: string;
   probe?: (service: ServiceDefinition) => ServiceProbe;
+  /** Where host-port overrides are read (PAWS360_*_PORT, PAWS360_PORT_OFFSET); default process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function probeContext(deps: HealthDeps, service: ServiceDefinition): Promise<ProbeContext> {
@@ -17,7 +19,7 @@ export async function probeContext(deps: HealthDeps, service: ServiceDefinition)
     runtime: deps.runtime,
     stack: deps.stack,
     service,
-    members: await observeMembers(deps.runtime, deps.stack, service),
+    members: await observeMembers(deps.runtime, deps.stack, service, deps.env),
     secrets: ensureSecrets(deps.workspaceRoot, deps.stack, service.config.secrets),
   };
 }

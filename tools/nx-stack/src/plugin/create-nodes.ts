@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
 import { loadServiceFile } from '../config/load-service';
 import { SERVICE_TAG } from './constants';
 import { TARGET_GROUP, serviceTargets, type StackPluginOptions } from './service-targets';
 
 const SERVICE_GLOB = '**/service.json';
+/** A service folder holding this directory gets an `integration` target. */
+export const INTEGRATION_DIR = 'integration';
 
 function createServiceProject(
   serviceFile: string,
@@ -13,8 +17,9 @@ function createServiceProject(
   // Throws a ConfigError naming the file and field: graph creation fails with it.
   const service = loadServiceFile(context.workspaceRoot, serviceFile);
   const prefix = options?.targetPrefix ?? '';
+  const integrationTests = existsSync(join(context.workspaceRoot, service.root, INTEGRATION_DIR));
   const targets = Object.fromEntries(
-    Object.entries(serviceTargets(service)).map(([name, target]) => [
+    Object.entries(serviceTargets(service, { integrationTests })).map(([name, target]) => [
       prefix + name,
       { ...target, dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)/, `$1${prefix}`) : d)) },
     ]),

@@ -15,7 +15,7 @@ const describe = (description: string) => ({ description, technologies: ['docker
 
 /** The image's build context as an Nx input pattern. */
 function contextInput(service: ServiceDefinition): string {
-  const context = normalize(join(service.root, service.config.image.context)).replace(/\\/g, '/');
+  const context = normalize(join(service.root, service.config.image.context)).replace(/\\/g, '/').replace(/\/+$/, '');
   return context === service.root ? '{projectRoot}/**/*' : `{workspaceRoot}/${context}/**/*`;
 }
 
@@ -23,9 +23,12 @@ function contextInput(service: ServiceDefinition): string {
  * The targets of one service project. Pure: derived from service.json
  * alone, no Docker calls, the same output for the same file.
  */
-export function serviceTargets(service: ServiceDefinition): Record<string, TargetConfiguration> {
+export function serviceTargets(
+  service: ServiceDefinition,
+  features: { integrationTests?: boolean } = {},
+): Record<string, TargetConfiguration> {
   const name = service.name;
-  return {
+  const targets: Record<string, TargetConfiguration> = {
     image: {
       executor: `${PLUGIN}:image`,
       // Cached by the build context's content; the runtime input lists the
@@ -74,4 +77,20 @@ export function serviceTargets(service: ServiceDefinition): Record<string, Targe
       metadata: describe(`Rebuild the ${name} image without cache and recreate its members`),
     },
   };
+  if (features.integrationTests) {
+    targets.integration = {
+      executor: 'nx:run-commands',
+      // Starts its own throwaway stack on the real engine: a side effect, never cached.
+      cache: false,
+      // One throwaway stack at a time: several clusters at once overload a laptop.
+      parallelism: false,
+      dependsOn: ['image'],
+      options: {
+        command: `jest -c jest.integration.config.cjs ${service.root}/integration`,
+        env: { JEST_JUNIT_OUTPUT_DIR: `dist/test-results/${name}`, JEST_JUNIT_OUTPUT_NAME: 'integration.xml' },
+      },
+      metadata: describe(`Integration tests of ${name} against real containers (a throwaway stack of its own)`),
+    };
+  }
+  return targets;
 }

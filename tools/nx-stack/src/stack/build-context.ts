@@ -32,14 +32,16 @@ export function listContextFiles(contextDir: string): string[] {
   return files.sort();
 }
 
-/** The image refs a Dockerfile builds FROM, leaving out its own stage names. */
+/** The image refs a Dockerfile builds FROM, leaving out its own stage names (and scratch). */
 export function baseImages(dockerfileText: string): string[] {
   const stages = new Set<string>();
   const refs: string[] = [];
   for (const line of dockerfileText.split('\n')) {
     const match = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
     if (!match) continue;
-    if (!stages.has(match[1].toLowerCase()) && !refs.includes(match[1])) refs.push(match[1]);
+    // `scratch` is Docker's reserved empty image: there is nothing to look up.
+    const own = stages.has(match[1].toLowerCase()) || match[1].toLowerCase() === 'scratch';
+    if (!own && !refs.includes(match[1])) refs.push(match[1]);
     if (match[2]) stages.add(match[2].toLowerCase());
   }
   return refs;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { ServiceDefinition } from '../config/service-config';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { baseImages, contextHash, listContextFiles } from './build-context';
@@ -42,6 +42,12 @@ export async function planImage(runtime: ContainerRuntime, workspaceRoot: string
     baseIds.push(id);
   }
   const files = listContextFiles(contextDir);
+  // Docker sends the Dockerfile even when .dockerignore lists it: the build needs it, and its content is an input.
+  const dockerfileInContext = posix.normalize(dockerfile.replace(/\\/g, '/'));
+  if (!dockerfileInContext.startsWith('../') && !files.includes(dockerfileInContext)) {
+    files.push(dockerfileInContext);
+    files.sort();
+  }
   const hash = contextHash(contextDir, dockerfile, files, baseIds);
   return { tag: `${imageRepository(service.name)}:${hash.slice(0, 12)}`, hash, contextDir, dockerfile, files };
 }

@@ -63,7 +63,7 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   );
 
   const secrets = ensureSecrets(deps.workspaceRoot, stack, service.config.secrets);
-  const specs = memberSpecs(stack, service, image.tag, secrets);
+  const specs = memberSpecs(stack, service, image.tag, secrets, deps.env);
   const existing = await runtime.listContainers(serviceLabels(stack, service.name));
   const plan = specs.map((spec) => {
     const current = findMember(existing, spec.member);
@@ -85,7 +85,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
       }
     }
     await Promise.all(surplus.map((c) => runtime.removeContainer(c.id)));
-    await Promise.all(
+    // allSettled: when one create fails, the others still in flight must land in `created` before the rollback runs.
+    const creates = await Promise.allSettled(
       plan.map(async (item) => {
         if (item.action === 'recreate' && item.current) await runtime.removeContainer(item.current.id);
         if (item.action === 'create' || item.action === 'recreate') {
@@ -94,6 +95,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
         }
       }),
     );
+    const failedCreate = creates.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failedCreate) throw failedCreate.reason;
     // Members of a cluster must start together (etcd's static bootstrap waits for its peers).
     await Promise.all(plan.filter((p) => p.action !== 'keep').map((p) => runtime.startContainer(p.id!)));
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { ServiceKind } from '../../config/service-config';
+import { StackError } from '../../stack/stack-errors';
 import type { ServiceProbe } from '../health-types';
 import { etcdProbe } from './etcd-probe';
 
@@ -8,6 +9,6 @@ const probes: Partial<Record<ServiceKind, ServiceProbe>> = {
 
 export function probeFor(kind: ServiceKind): ServiceProbe {
   const probe = probes[kind];
-  if (!probe) throw new Error(`no health probe for service kind "${kind}" yet`);
+  if (!probe) throw new StackError(`no health probe for service kind "${kind}": add one in tools/nx-stack/src/health/probes/`);
   return probe;
 }

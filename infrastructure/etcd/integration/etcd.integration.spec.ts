@@ -1,0 +1,125 @@
+import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { createServer, type Server } from 'node:net';
+
+// A throwaway stack beside any developer stack: its own names, ports shifted by 20000.
+const STACK = 'paws360-it-etcd';
+const env = testStackEnv(STACK, 20000);
+const docker = new StackDocker(STACK);
+const member = (n: number) => `${STACK}-etcd-${n}`;
+
+interface HealthJson {
+  service: string;
+  healthy: boolean;
+  durationMs: number;
+  components: Array<{ name: string; status: string; role: string; detail: string }>;
+}
+
+const etcdctl = (n: number, ...args: string[]) => docker.exec(member(n), ['etcdctl', ...args]);
+/** A serializable read: answered from that member's own copy of the data. */
+const localGet = async (n: number, key: string) =>
+  (await etcdctl(n, 'get', key, '--print-value-only', '--consistency=s')).stdout.trim();
+
+async function health(): Promise<{ exitCode: number; json: HealthJson }> {
+  const result = await nx(env, 'run', 'etcd:health', '--json');
+  return { exitCode: result.exitCode, json: jsonLine<HealthJson>(result.output) };
+}
+
+async function up() {
+  const result = await nx(env, 'run', 'etcd:up');
+  expect({ exitCode: result.exitCode, output: result.output }).toMatchObject({ exitCode: 0 });
+  expect(result.output).toContain('3/3 components healthy');
+  return result;
+}
+
+beforeAll(async () => {
+  await nx(env, 'run', 'etcd:down', '--wipe');
+});
+
+afterAll(async () => {
+  await nx(env, 'run', 'etcd:down', '--wipe');
+});
+
+describe('etcd on a real engine', () => {
+  it('comes up healthy: 3 members, exactly one leader', async () => {
+    await up();
+    const { exitCode, json } = await health();
+    expect(exitCode).toBe(0);
+    expect(json).toMatchObject({ service: 'etcd', healthy: true });
+    expect(json.components.map((c) => c.name)).toEqual([member(1), member(2), member(3)]);
+    expect(json.components.every((c) => c.status === 'healthy')).toBe(true);
+    expect(json.components.filter((c) => c.role === 'leader')).toHaveLength(1);
+    const status = await etcdctl(1, '--endpoints=etcd-1:2379,etcd-2:2379,etcd-3:2379', 'endpoint', 'status', '-w', 'json');
+    expect(JSON.parse(status.stdout)).toHaveLength(3);
+  });
+
+  it('a second up on a healthy stack recreates nothing', async () => {
+    const before = (await docker.containers('etcd')).map((c) => c.id).sort();
+    const result = await up();
+    expect(result.output).not.toMatch(/\((create|recreate|start)\)/);
+    expect((await docker.containers('etcd')).map((c) => c.id).sort()).toEqual(before);
+  });
+
+  it('keeps serving with one member stopped, health names it, and the member rejoins', async () => {
+    await etcdctl(1, 'put', '/paws360/it/before', 'kept');
+    await docker.stop(member(2));
+
+    const degraded = await health();
+    expect(degraded.exitCode).not.toBe(0);
+    expect(degraded.json.healthy).toBe(false);
+    const stopped = degraded.json.components.find((c) => c.name === member(2));
+    expect(stopped).toMatchObject({ status: 'unhealthy' });
+    expect(stopped!.detail).toContain('container not running');
+    expect(degraded.json.components.filter((c) => c.status === 'healthy')).toHaveLength(2);
+
+    // Quorum is 2 of 3: writes and linearizable reads still succeed.
+    await etcdctl(1, 'put', '/paws360/it/while-down', 'written');
+    expect((await etcdctl(3, 'get', '/paws360/it/while-down', '--print-value-only')).stdout.trim()).toBe('written');
+
+    await docker.start(member(2));
+    await waitFor('etcd-2 to rejoin and the cluster to be healthy', async () => (await health()).exitCode === 0, 90_000, 1000);
+    // It caught up on the write it missed.
+    expect(await localGet(2, '/paws360/it/while-down')).toBe('written');
+  });
+
+  it('down then up keeps the data; down --wipe then up starts empty', async () => {
+    expect((await nx(env, 'run', 'etcd:down')).exitCode).toBe(0);
+    expect(await docker.containers('etcd')).toHaveLength(0);
+    expect(await docker.volumes('etcd')).toHaveLength(3);
+    await up();
+    expect(await localGet(1, '/paws360/it/before')).toBe('kept');
+
+    expect((await nx(env, 'run', 'etcd:down', '--wipe')).exitCode).toBe(0);
+    expect(await docker.volumes('etcd')).toHaveLength(0);
+    await up();
+    expect(await localGet(1, '/paws360/it/before')).toBe('');
+  });
+});
+
+describe('etcd up refuses bad situations and leaves nothing behind', () => {
+  let blocker: Server | undefined;
+
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (blocker ? blocker.close(() => resolve()) : resolve()));
+    blocker = undefined;
+  });
+
+  it('a busy host port: names the port and its variable, creates nothing', async () => {
+    await nx(env, 'run', 'etcd:down', '--wipe');
+    blocker = createServer();
+    await new Promise<void>((resolve) => blocker!.listen(22380, '127.0.0.1', resolve));
+
+    const result = await nx(env, 'run', 'etcd:up');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('22380');
+    expect(result.output).toContain('PAWS360_ETCD_CLIENT_PORT');
+    expect(await docker.containers('etcd')).toHaveLength(0);
+    expect(await docker.volumes('etcd')).toHaveLength(0);
+  });
+
+  it('no engine: says so and what to do', async () => {
+    const result = await nx({ ...env, DOCKER_HOST: 'unix:///tmp/paws360-no-engine.sock' }, 'run', 'etcd:health');
+    expect(result.exitCode).not.toBe(0);
+    expect(result.output).toContain('Cannot reach the Docker engine at unix:///tmp/paws360-no-engine.sock');
+    expect(result.output).toContain('npm run provision');
+  });
+});

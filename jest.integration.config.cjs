@@ -1,0 +1,19 @@
+// Integration tests: real containers on the real engine, started by the tests
+// themselves through the nx CLI. Serial (one stack at a time on 2 cores) and
+// with generous timeouts: they check behaviour, not speed (that is stack:bench).
+const preset = require('./jest.preset.js');
+
+module.exports = {
+  ...preset,
+  displayName: 'integration',
+  rootDir: __dirname,
+  testMatch: ['<rootDir>/**/*.integration.spec.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  moduleNameMapper: {
+    ...preset.moduleNameMapper,
+    '^@paws360/stack-testing$': '<rootDir>/libs/stack-testing/src/index.ts',
+    '^@paws360/nx-stack/runtime$': '<rootDir>/tools/nx-stack/src/runtime/index.ts',
+  },
+  testTimeout: 10 * 60_000,
+  maxWorkers: 1,
+};

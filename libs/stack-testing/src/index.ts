@@ -1,0 +1,2 @@
+export * from './stack-cli';
+export * from './stack-docker';

@@ -1,0 +1,153 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from './config-error';
+import { loadService, loadServiceFile } from './load-service';
+
+const valid = { description: '3-member etcd', kind: 'etcd', replicas: 3 };
+
+describe('loadServiceFile', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-stack-config-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const write = (content: unknown, folder = 'infrastructure/etcd') => {
+    mkdirSync(join(root, folder), { recursive: true });
+    writeFileSync(join(root, folder, 'service.json'), typeof content === 'string' ? content : JSON.stringify(content));
+    return `${folder}/service.json`;
+  };
+
+  /** Loads and returns the ConfigError it must throw. */
+  const failure = (content: unknown): ConfigError => {
+    const file = write(content);
+    try {
+      loadServiceFile(root, file);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const configError = error as ConfigError;
+      // Every message names the file it is about.
+      expect(configError.message).toContain('infrastructure/etcd/service.json');
+      expect(configError.file).toContain('infrastructure/etcd/service.json');
+      return configError;
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('loads a minimal file and fills in the defaults', () => {
+    const service = loadServiceFile(root, write(valid));
+    expect(service.name).toBe('etcd');
+    expect(service.root).toBe('infrastructure/etcd');
+    expect(service.file).toBe(join(root, 'infrastructure/etcd/service.json'));
+    expect(service.config).toEqual({
+      description: '3-member etcd',
+      kind: 'etcd',
+      replicas: 3,
+      dependsOn: [],
+      image: { dockerfile: 'Dockerfile', context: '.' },
+      env: {},
+      secrets: [],
+      ports: [],
+      volumes: [],
+      startTimeoutSeconds: 90,
+      stopTimeoutSeconds: 10,
+    });
+  });
+
+  it('keeps given values over the defaults, and a partial image block gets the missing default', () => {
+    const service = loadServiceFile(
+      root,
+      write({ ...valid, image: { dockerfile: 'docker/Dockerfile' }, env: { ETCD_LOG: 'info' }, startTimeoutSeconds: 30 }),
+    );
+    expect(service.config.image).toEqual({ dockerfile: 'docker/Dockerfile', context: '.' });
+    expect(service.config.env).toEqual({ ETCD_LOG: 'info' });
+    expect(service.config.startTimeoutSeconds).toBe(30);
+  });
+
+  it('loadService reads <projectRoot>/service.json', () => {
+    write({ ...valid, replicas: 1 }, 'infra/cache');
+    const service = loadService(root, 'infra/cache');
+    expect(service).toMatchObject({ name: 'cache', root: 'infra/cache', config: { replicas: 1 } });
+  });
+
+  it('bad JSON: says it cannot be read as JSON', () => {
+    const error = failure('{ "kind": "etcd", ');
+    expect(error.message).toMatch(/cannot read it as JSON/);
+  });
+
+  it('a missing file is reported with its path', () => {
+    expect(() => loadServiceFile(root, 'nowhere/service.json')).toThrow(/nowhere\/service\.json[\s\S]*cannot read it/);
+  });
+
+  it('wrong type: names the field, the expected type and what it got', () => {
+    const error = failure({ ...valid, replicas: '3' });
+    expect(error.problems).toHaveLength(1);
+    expect(error.message).toContain('field "replicas"');
+    expect(error.message).toContain('expected number');
+    expect(error.message).toContain('(got "3")');
+  });
+
+  it('unknown field: names that field (also inside a nested object) and says it is not expected', () => {
+    const top = failure({ ...valid, replica: 3 });
+    expect(top.message).toContain('field "replica"');
+    expect(top.message).toMatch(/unknown field/);
+    // The whole file is not dumped into the message.
+    expect(top.message).not.toContain('3-member etcd');
+
+    const nested = failure({ ...valid, ports: [{ name: 'client', container: 2379, host: 2379, hostPort: 1 }] });
+    expect(nested.message).toContain('field "ports.0.hostPort"');
+    expect(nested.message).toMatch(/unknown field/);
+  });
+
+  it('missing field: names it and the expected type', () => {
+    const { description: _description, ...withoutDescription } = valid;
+    const error = failure(withoutDescription);
+    expect(error.message).toContain('field "description"');
+    expect(error.message).toContain('expected string');
+  });
+
+  it.each([
+    [0, 'expected number to be >=1'],
+    [10, 'expected number to be <=9'],
+    [2.5, 'expected int'],
+  ])('bad replicas %p: names replicas and the allowed range', (replicas, expected) => {
+    const error = failure({ ...valid, replicas });
+    expect(error.message).toContain('field "replicas"');
+    expect(error.message).toContain(expected);
+    expect(error.message).toContain(`(got ${replicas})`);
+  });
+
+  it('bad port: names the port field by its path and the allowed range', () => {
+    const error = failure({ ...valid, ports: [{ name: 'client', container: 2379, host: 2379 }, { name: 'peer', container: 0, host: 70000 }] });
+    expect(error.message).toContain('field "ports.1.container"');
+    expect(error.message).toContain('expected number to be >=1');
+    expect(error.message).toContain('field "ports.1.host"');
+    expect(error.message).toContain('expected number to be <=65535');
+    expect(error.problems).toHaveLength(2);
+  });
+
+  it('bad kind: lists the kinds it accepts', () => {
+    const error = failure({ ...valid, kind: 'mysql' });
+    expect(error.message).toContain('field "kind"');
+    expect(error.message).toMatch(/expected one of "etcd"\|"patroni"/);
+  });
+
+  it('bad env name: says the name must be UPPER_SNAKE_CASE', () => {
+    const error = failure({ ...valid, env: { lower: 'x' } });
+    expect(error.message).toContain('field "env.lower"');
+    expect(error.message).toContain('expected an UPPER_SNAKE_CASE name');
+  });
+
+  it('bad names and paths: slug rule and absolute volume target', () => {
+    const error = failure({ ...valid, dependsOn: ['Etcd'], volumes: [{ name: 'data', target: 'var/lib' }] });
+    expect(error.message).toContain('field "dependsOn.0": expected lowercase letters, digits and dashes');
+    expect(error.message).toContain('field "volumes.0.target": expected an absolute path inside the container');
+  });
+
+  it('not an object at all: reports the top level', () => {
+    const error = failure([]);
+    expect(error.message).toContain('field "(top level)"');
+    expect(error.message).toContain('expected object');
+  });
+});

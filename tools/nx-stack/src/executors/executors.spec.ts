@@ -1,0 +1,88 @@
+// Specs hand executors their own runtime, so the real one is never made: keep
+// dockerode (slow to load) out of this suite.
+jest.mock('../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { z } from 'zod';
+
+/**
+ * Every executor in executors.json is complete (implementation, schema.json,
+ * schema.d.ts, spec) and its three descriptions of its options agree: the
+ * zod schema it parses with, the schema.json Nx validates and documents, and
+ * the schema.d.ts type.
+ */
+const pluginRoot = resolve(__dirname, '../..');
+const manifest = JSON.parse(readFileSync(join(pluginRoot, 'executors.json'), 'utf8')) as {
+  executors: Record<string, { implementation: string; schema: string; description: string }>;
+};
+const entries = Object.entries(manifest.executors);
+const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+interface JsonSchema {
+  type: string;
+  properties: Record<string, { type: string; default?: unknown; description?: string }>;
+  additionalProperties: boolean;
+  required?: string[];
+}
+
+describe('executors.json', () => {
+  it('lists the executors the inferred targets use, and the stack one', () => {
+    expect(Object.keys(manifest.executors).sort()).toEqual(
+      ['down', 'health', 'image', 'inspect', 'logs', 'rebuild', 'stack-health', 'up'].sort(),
+    );
+  });
+
+  it('is what package.json points Nx at', () => {
+    expect(JSON.parse(readFileSync(join(pluginRoot, 'package.json'), 'utf8')).executors).toBe('./executors.json');
+  });
+
+  describe.each(entries)('%s', (name, entry) => {
+    const folder = join(pluginRoot, dirname(entry.implementation));
+    const schemaJson = () => JSON.parse(readFileSync(join(pluginRoot, entry.schema), 'utf8')) as JsonSchema;
+    const module = () => jest.requireActual(join(pluginRoot, entry.implementation)) as Record<string, unknown>;
+    const zodOptions = () => module()[`${camel(name)}Options`] as z.ZodObject;
+
+    it('has executor.ts, schema.json, schema.d.ts and executor.spec.ts in its folder', () => {
+      expect(folder).toBe(join(pluginRoot, 'src/executors', name));
+      for (const file of ['executor.ts', 'schema.json', 'schema.d.ts', 'executor.spec.ts']) {
+        expect([file, existsSync(join(folder, file))]).toEqual([file, true]);
+      }
+      expect(resolve(pluginRoot, entry.schema)).toBe(join(folder, 'schema.json'));
+      expect(entry.description.length).toBeGreaterThan(10);
+    });
+
+    it('exports a default executor function and its zod options schema', () => {
+      expect(typeof module().default).toBe('function');
+      expect(zodOptions()).toBeDefined();
+      expect(Object.keys(zodOptions().shape).length).toBeGreaterThan(0);
+    });
+
+    it('schema.json’s properties are exactly the zod schema’s keys, closed and described', () => {
+      const schema = schemaJson();
+      expect(schema.type).toBe('object');
+      expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(zodOptions().shape).sort());
+      expect(schema.additionalProperties).toBe(false);
+      for (const [key, property] of Object.entries(schema.properties)) {
+        expect([key, typeof property.description]).toEqual([key, 'string']);
+      }
+    });
+
+    it('schema.json’s defaults are the zod defaults, and its types accept what zod accepts', () => {
+      const schema = schemaJson();
+      const defaults = zodOptions().parse({}) as Record<string, unknown>;
+      for (const [key, property] of Object.entries(schema.properties)) {
+        expect([key, property.default]).toEqual([key, defaults[key]]);
+        const sample = property.type === 'boolean' ? true : property.type === 'number' ? 5 : property.type === 'string' ? '10m' : undefined;
+        expect([key, zodOptions().safeParse({ [key]: sample }).success]).toEqual([key, true]);
+      }
+    });
+
+    it('schema.d.ts declares the same options, all optional', () => {
+      const text = readFileSync(join(folder, 'schema.d.ts'), 'utf8');
+      expect(text).toContain(`export interface ${camel(`-${name}`)}ExecutorSchema {`);
+      const keys = [...text.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]);
+      expect(keys.sort()).toEqual(Object.keys(schemaJson().properties).sort());
+    });
+  });
+});

@@ -1,0 +1,134 @@
+// Specs hand executors their own runtime, so the real one is never made: keep
+// dockerode (slow to load) out of this suite.
+jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
+
+import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
+import { fakeProbe } from '../../testing/fake-probe';
+import { FakeRuntime } from '../../testing/fake-runtime';
+import upExecutor from './executor';
+
+const MEMBERS = ['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('up executor', () => {
+  let ws: TestWorkspace;
+  let runtime: FakeRuntime;
+  beforeEach(() => {
+    ws = TestWorkspace.create({ etcd: {} });
+    runtime = new FakeRuntime();
+  });
+  afterEach(() => ws.dispose());
+
+  it('starts the service and prints its health table and how long it took', async () => {
+    const { deps, logs, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    const result = await upExecutor({}, ws.context('etcd'), deps);
+    expect(errors).toEqual([]);
+    expect(result).toEqual({ success: true });
+    expect(runtime.containerNames()).toEqual(MEMBERS);
+    expect(runtime.volumeNames()).toHaveLength(3);
+    const table = logs.find((l) => l.includes('COMPONENT'));
+    expect(table).toBeDefined();
+    for (const member of MEMBERS) expect(table).toContain(member);
+    expect(table).toMatch(/\n3\/3 components healthy \(\d+ ms\)$/);
+    expect(logs[logs.length - 1]).toMatch(/^etcd: up in \d+\.\ds$/);
+  });
+
+  it('is idempotent: a second run keeps every container', async () => {
+    const { deps } = testDeps(runtime, { probe: () => fakeProbe() });
+    await upExecutor({}, ws.context('etcd'), deps);
+    const before = [...runtime.containers.keys()].sort();
+    runtime.resetCalls();
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: true });
+    expect([...runtime.containers.keys()].sort()).toEqual(before);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(runtime.callsTo('buildImage')).toEqual([]);
+  });
+
+  it('uses the stack name from the environment (PAWS360_STACK)', async () => {
+    const { deps } = testDeps(runtime, { probe: () => fakeProbe(), env: { PAWS360_STACK: 'second' } });
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: true });
+    expect(runtime.containerNames()).toEqual(['second-etcd-1', 'second-etcd-2', 'second-etcd-3']);
+    expect([...runtime.networks.keys()]).toEqual(['second-backend']);
+  });
+
+  it('a busy port: success false, the error names the port and its env var, nothing is created', async () => {
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe(), portFree: async (port) => port !== 2379 });
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toContain('2379 (for paws360-etcd-1; set PAWS360_ETCD_CLIENT_PORT to move it)');
+    // A known failure is reported by its message alone, without a stack trace.
+    expect(errors[0]).not.toMatch(/\n\s+at /);
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+  });
+
+  it('engine down: success false with a message that says how to start it', async () => {
+    runtime.engineDown();
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors[0]).toMatch(/^Cannot reach the Docker engine at unix:\/\/\/fake\/docker\.sock/);
+    expect(errors[0]).toContain('DOCKER_HOST');
+  });
+
+  it('a dependency that is not healthy: success false naming it; nothing of the service is created', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'], ports: [] }) });
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor({}, ws.context('patroni'), deps)).toEqual({ success: false });
+    expect(errors[0]).toContain('Cannot start patroni: it depends on etcd, which is not healthy');
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+  });
+
+  it('starts once its dependency is up', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'], ports: [] }) });
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    await upExecutor({}, ws.context('etcd'), deps);
+    expect(await upExecutor({}, ws.context('patroni'), deps)).toEqual({ success: true });
+    expect(errors).toEqual([]);
+    expect(runtime.containerNames().filter((n) => n.includes('patroni'))).toHaveLength(3);
+  });
+
+  it('a createContainer failure on member 2 rolls back this run’s containers and volumes', async () => {
+    runtime.latencyMs.createContainer = 10;
+    runtime.failOn('createContainer', 2);
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors[0]).toBe('createContainer paws360-etcd-2 failed: injected failure');
+    await sleep(25);
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+  });
+
+  it('health timeout: success false, the error has the probe detail and the member’s last log lines', async () => {
+    runtime.setLogs('paws360-etcd-1', 'starting\nrafthttp: failed to dial peer etcd-2\n');
+    const probe = fakeProbe({ problem: (view) => (view.member === 1 ? 'no leader' : undefined) });
+    const { deps, errors } = testDeps(runtime, { probe: () => probe });
+    expect(await upExecutor({ timeoutSeconds: 0.03 }, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors[0]).toContain('etcd did not become healthy within 0.03s (2/3 components healthy)');
+    expect(errors[0]).toContain('✗ paws360-etcd-1: no leader');
+    expect(errors[0]).toContain('rafthttp: failed to dial peer etcd-2');
+  });
+
+  it.each([
+    [{ timeoutSeconds: -5 }, 'field "timeoutSeconds"', 'expected number to be >0'],
+    [{ timeoutSeconds: 'soon' }, 'field "timeoutSeconds"', 'expected number'],
+    [{ forceRecreate: 'yes' }, 'field "forceRecreate"', 'expected boolean'],
+    [{ recreate: true }, 'field "recreate"', 'unknown field'],
+  ])('invalid options %p: a ConfigError naming the option; the engine is not touched', async (options, field, expected) => {
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor(options as never, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors[0]).toContain('Invalid options of up');
+    expect(errors[0]).toContain(field);
+    expect(errors[0]).toContain(expected);
+    expect(runtime.calls).toEqual([]);
+  });
+
+  it('an invalid service.json: success false naming the file and the field', async () => {
+    ws.writeServiceJson('etcd', serviceJson({ replicas: 12 }));
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors[0]).toContain('infrastructure/etcd/service.json');
+    expect(errors[0]).toContain('field "replicas"');
+    expect(runtime.calls).toEqual([]);
+  });
+});

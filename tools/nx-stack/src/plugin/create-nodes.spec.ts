@@ -1,0 +1,165 @@
+import type { CreateNodesContext, CreateNodesResult, TargetConfiguration } from '@nx/devkit';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as plugin from '../index';
+import { INTEGRATION_DIR, createNodes } from './create-nodes';
+import { SERVICE_TAG } from './constants';
+import type { StackPluginOptions } from './service-targets';
+
+const ALL_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild'];
+
+describe('createNodes', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'nx-stack-nodes-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const writeService = (folder: string, config: unknown) => {
+    mkdirSync(join(root, folder), { recursive: true });
+    writeFileSync(join(root, folder, 'service.json'), typeof config === 'string' ? config : JSON.stringify(config));
+    return `${folder}/service.json`;
+  };
+  const context = (): CreateNodesContext => ({ workspaceRoot: root, nxJsonConfiguration: {} });
+  const run = async (files: string[], options?: StackPluginOptions) => createNodes[1](files, options, context());
+  const projectOf = (result: Awaited<ReturnType<typeof run>>, file: string) => {
+    const entry = result.find(([source]) => source === file);
+    expect(entry).toBeDefined();
+    const projects = (entry![1] as CreateNodesResult).projects!;
+    const [[projectRoot, project]] = Object.entries(projects);
+    return { projectRoot, project };
+  };
+
+  const etcd = {
+    description: '3-member etcd cluster',
+    kind: 'etcd',
+    replicas: 3,
+    ports: [{ name: 'client', container: 2379, host: 2379 }],
+  };
+
+  it('matches every service.json of the workspace', () => {
+    expect(createNodes[0]).toBe('**/service.json');
+  });
+
+  it('infers one project per service.json: name, root, tags, description', async () => {
+    const etcdFile = writeService('infrastructure/etcd', etcd);
+    const routerFile = writeService('infrastructure/router', { description: 'HAProxy', kind: 'router', replicas: 1, dependsOn: ['etcd'] });
+    const result = await run([etcdFile, routerFile]);
+    expect(result.map(([file]) => file)).toEqual([etcdFile, routerFile]);
+
+    const { projectRoot, project } = projectOf(result, etcdFile);
+    expect(projectRoot).toBe('infrastructure/etcd');
+    expect(project.name).toBe('etcd');
+    expect(project.root).toBe('infrastructure/etcd');
+    expect(project.projectType).toBe('application');
+    expect(project.tags).toEqual([SERVICE_TAG, 'kind:etcd']);
+    expect(project.metadata?.description).toBe('3-member etcd cluster');
+
+    const router = projectOf(result, routerFile).project;
+    expect(router.name).toBe('router');
+    expect(router.tags).toEqual([SERVICE_TAG, 'kind:router']);
+  });
+
+  it('gives every service the stack targets, each with a description, grouped under one target group', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const { project } = projectOf(await run([file]), file);
+    const targets = project.targets as Record<string, TargetConfiguration>;
+    expect(Object.keys(targets).sort()).toEqual([...ALL_TARGETS].sort());
+    for (const [name, target] of Object.entries(targets)) {
+      expect(target.executor).toBe(`@paws360/nx-stack:${name}`);
+      expect(typeof target.metadata?.description).toBe('string');
+      expect(target.metadata!.description!.length).toBeGreaterThan(10);
+      expect(target.metadata!.description).toContain('etcd');
+    }
+    expect(targets.up.metadata?.description).toContain('3 members');
+    expect(project.metadata?.targetGroups).toEqual({ Stack: Object.keys(targets) });
+  });
+
+  it('up depends on the own image and on the dependencies’ up; only image is cacheable', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const targets = projectOf(await run([file]), file).project.targets!;
+    expect(targets.up.dependsOn).toEqual(['image', '^up']);
+    expect(targets.image.cache).toBe(true);
+    for (const name of ALL_TARGETS.filter((t) => t !== 'image')) expect(targets[name].cache).toBe(false);
+    for (const name of ALL_TARGETS.filter((t) => t !== 'up')) expect(targets[name].dependsOn ?? []).toEqual([]);
+  });
+
+  it('image inputs: the build context, minus config/docs/tests, plus a runtime input listing the service’s images', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const inputs = projectOf(await run([file]), file).project.targets!.image.inputs!;
+    expect(inputs).toContain('{projectRoot}/**/*');
+    expect(inputs).toContain('!{projectRoot}/service.json');
+    expect(inputs).toContain('!{projectRoot}/**/*.md');
+    const runtime = inputs.find((i): i is { runtime: string } => typeof i === 'object' && 'runtime' in i);
+    expect(runtime?.runtime).toMatch(/^docker images .*--filter label=io\.paws360\.service=etcd/);
+  });
+
+  it('a context outside the project folder becomes a workspace-relative input', async () => {
+    const file = writeService('infrastructure/patroni', {
+      description: 'Patroni',
+      kind: 'patroni',
+      replicas: 3,
+      image: { dockerfile: 'patroni/Dockerfile', context: '..' },
+    });
+    const inputs = projectOf(await run([file]), file).project.targets!.image.inputs!;
+    expect(inputs[0]).toBe('{workspaceRoot}/infrastructure/**/*');
+    expect(projectOf(await run([file]), file).project.targets!.image.metadata?.description).toContain('patroni/Dockerfile');
+  });
+
+  it('is deterministic: the same files give the same result', async () => {
+    const files = [writeService('infrastructure/etcd', etcd), writeService('infrastructure/redis', { description: 'Redis', kind: 'redis', replicas: 2 })];
+    const first = await run(files);
+    const second = await run(files);
+    expect(JSON.stringify(second)).toEqual(JSON.stringify(first));
+  });
+
+  it('targetPrefix prefixes every target, its dependsOn and the target group', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const { project } = projectOf(await run([file], { targetPrefix: 'stack-' }), file);
+    expect(Object.keys(project.targets!).sort()).toEqual(ALL_TARGETS.map((t) => `stack-${t}`).sort());
+    expect(project.targets!['stack-up'].dependsOn).toEqual(['stack-image', '^stack-up']);
+    expect(project.metadata?.targetGroups?.Stack).toEqual(Object.keys(project.targets!));
+  });
+
+  it('a service with an integration/ folder also gets an uncached, serial integration target after its image', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const plain = await run([file]);
+    expect(projectOf(plain, file).project.targets!.integration).toBeUndefined();
+    mkdirSync(join(root, 'infrastructure/etcd', INTEGRATION_DIR));
+    const { project } = projectOf(await run([file]), file);
+    const integration = project.targets!.integration;
+    expect(integration).toMatchObject({ executor: 'nx:run-commands', cache: false, parallelism: false, dependsOn: ['image'] });
+    expect(integration.options.command).toContain('infrastructure/etcd/integration');
+    expect(integration.metadata?.description).toContain('etcd');
+    expect(project.metadata?.targetGroups?.Stack).toContain('integration');
+    const prefixed = projectOf(await run([file], { targetPrefix: 'stack-' }), file).project;
+    expect(prefixed.targets!['stack-integration'].dependsOn).toEqual(['stack-image']);
+  });
+
+  it('an invalid service.json fails graph creation with an error naming the file and the field', async () => {
+    const good = writeService('infrastructure/etcd', etcd);
+    const bad = writeService('infrastructure/broken', { description: 'x', kind: 'etcd', replicas: 0 });
+    let caught: unknown;
+    try {
+      await run([good, bad]);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeDefined();
+    // Nx's AggregateCreateNodesError: one [file, error] per failing file, the good ones as partial results.
+    const { errors, partialResults } = caught as { errors: Array<[string, Error]>; partialResults: Array<[string, unknown]> };
+    expect(errors).toHaveLength(1);
+    expect(errors[0][0]).toBe(bad);
+    expect(errors[0][1].message).toContain('infrastructure/broken/service.json');
+    expect(errors[0][1].message).toContain('field "replicas"');
+    expect(partialResults.map(([f]) => f)).toEqual([good]);
+  });
+
+  it('the package entry exports the plugin under its name, also as createNodesV2', () => {
+    expect(plugin.name).toBe('@paws360/nx-stack');
+    expect(plugin.createNodes).toBe(createNodes);
+    expect(plugin.createNodesV2).toBe(createNodes);
+    expect(typeof plugin.createDependencies).toBe('function');
+  });
+});

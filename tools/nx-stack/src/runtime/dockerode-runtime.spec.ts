@@ -1,0 +1,228 @@
+// Every test hands DockerodeRuntime a stub: the real dockerode (slow to load) is never needed.
+jest.mock('dockerode', () => jest.fn());
+
+import type Docker from 'dockerode';
+import { PassThrough } from 'node:stream';
+import { DockerodeRuntime, engineEndpoint } from './dockerode-runtime';
+import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
+
+/** An error as dockerode's modem reports an engine answer: statusCode plus the engine's JSON body. */
+const engineError = (statusCode: number, message: string) => Object.assign(new Error(`(HTTP code ${statusCode}) ${message}`), { statusCode, json: { message } });
+const socketError = (code: string) => Object.assign(new Error(`connect ${code} /var/run/docker.sock`), { code });
+
+const frame = (type: 1 | 2, text: string) => {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = type;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+};
+
+/** A stand-in for dockerode: each test sets the calls it expects. */
+function stubDocker() {
+  const image = { inspect: jest.fn(), remove: jest.fn(), tag: jest.fn() };
+  const container = { start: jest.fn(), stop: jest.fn(), kill: jest.fn(), remove: jest.fn(), logs: jest.fn(), exec: jest.fn() };
+  const network = { remove: jest.fn(), connect: jest.fn(), disconnect: jest.fn() };
+  const volume = { inspect: jest.fn(), remove: jest.fn() };
+  const docker = {
+    ping: jest.fn(),
+    getImage: jest.fn(() => image),
+    buildImage: jest.fn(),
+    listContainers: jest.fn(),
+    createContainer: jest.fn(),
+    getContainer: jest.fn(() => container),
+    listNetworks: jest.fn(),
+    createNetwork: jest.fn(),
+    getNetwork: jest.fn(() => network),
+    getVolume: jest.fn(() => volume),
+    createVolume: jest.fn(),
+    listVolumes: jest.fn(),
+    modem: { followProgress: jest.fn(), demuxStream: jest.fn() },
+  };
+  return { docker, image, container, network, volume, runtime: new DockerodeRuntime(docker as unknown as Docker) };
+}
+
+describe('runtime errors', () => {
+  it('engineEndpoint: DOCKER_HOST or the default socket', () => {
+    expect(engineEndpoint({})).toBe('unix:///var/run/docker.sock');
+    expect(engineEndpoint({ DOCKER_HOST: 'tcp://127.0.0.1:2375' })).toBe('tcp://127.0.0.1:2375');
+  });
+
+  it('isEngineDown: socket errors only', () => {
+    for (const code of ['ECONNREFUSED', 'ENOENT', 'EACCES']) expect(isEngineDown(socketError(code))).toBe(true);
+    expect(isEngineDown(engineError(500, 'x'))).toBe(false);
+    expect(isEngineDown(undefined)).toBe(false);
+  });
+
+  it('engineReason prefers the engine’s own words', () => {
+    expect(engineReason(engineError(404, 'No such image: x'))).toBe('No such image: x');
+    expect(engineReason(new Error('plain'))).toBe('plain');
+    expect(engineReason('text')).toBe('text');
+  });
+});
+
+describe('DockerodeRuntime (over a stubbed dockerode)', () => {
+  it('engine unreachable: EngineUnavailableError naming the endpoint and the cause', async () => {
+    const { docker, runtime } = stubDocker();
+    docker.ping.mockRejectedValue(socketError('ECONNREFUSED'));
+    const error = await runtime.ping().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect((error as Error).message).toContain(`Cannot reach the Docker engine at ${engineEndpoint()} (connect ECONNREFUSED`);
+  });
+
+  it('an engine error names the operation and quotes the engine', async () => {
+    const { image, runtime } = stubDocker();
+    image.inspect.mockRejectedValue(engineError(500, 'disk full'));
+    const error = await runtime.imageId('paws360/etcd:abc').catch((e: Error) => e);
+    expect(error).toBeInstanceOf(RuntimeOperationError);
+    expect(error).toMatchObject({ message: 'docker image inspect paws360/etcd:abc failed: disk full', statusCode: 500 });
+  });
+
+  it('imageId: the id, or undefined for a missing image', async () => {
+    const { image, runtime } = stubDocker();
+    image.inspect.mockResolvedValueOnce({ Id: 'sha256:1' }).mockRejectedValueOnce(engineError(404, 'No such image'));
+    expect(await runtime.imageId('a')).toBe('sha256:1');
+    expect(await runtime.imageId('b')).toBeUndefined();
+  });
+
+  it('createContainer: ports on 127.0.0.1 only, volumes as mounts, env, labels, aliases, init and restart policy', async () => {
+    const { docker, runtime } = stubDocker();
+    docker.createContainer.mockResolvedValue({ id: 'abc' });
+    const id = await runtime.createContainer({
+      name: 'paws360-etcd-1',
+      image: 'paws360/etcd:abc',
+      hostname: 'etcd-1',
+      env: { A: '1', B: 'x=y' },
+      labels: { 'io.paws360.stack': 'paws360' },
+      cmd: ['etcd'],
+      network: 'paws360-backend',
+      aliases: ['etcd-1'],
+      ports: [{ container: 2379, host: 2380 }],
+      mounts: [{ volume: 'paws360-etcd-1-data', target: '/var/lib/etcd' }],
+      stopTimeoutSeconds: 10,
+    });
+    expect(id).toBe('abc');
+    expect(docker.createContainer).toHaveBeenCalledWith({
+      name: 'paws360-etcd-1',
+      Image: 'paws360/etcd:abc',
+      Hostname: 'etcd-1',
+      Env: ['A=1', 'B=x=y'],
+      Labels: { 'io.paws360.stack': 'paws360' },
+      Cmd: ['etcd'],
+      ExposedPorts: { '2379/tcp': {} },
+      StopTimeout: 10,
+      HostConfig: {
+        PortBindings: { '2379/tcp': [{ HostIp: '127.0.0.1', HostPort: '2380' }] },
+        Mounts: [{ Type: 'volume', Source: 'paws360-etcd-1-data', Target: '/var/lib/etcd' }],
+        RestartPolicy: { Name: 'unless-stopped' },
+        NetworkMode: 'paws360-backend',
+        Init: true,
+      },
+      NetworkingConfig: { EndpointsConfig: { 'paws360-backend': { Aliases: ['etcd-1'] } } },
+    });
+  });
+
+  it('listContainers: filters by labels and strips the leading / of names', async () => {
+    const { docker, runtime } = stubDocker();
+    docker.listContainers.mockResolvedValue([{ Id: 'i', Names: ['/paws360-etcd-1'], State: 'running', Labels: { a: 'b' }, ImageID: 'sha256:1' }]);
+    expect(await runtime.listContainers({ a: 'b', c: 'd' })).toEqual([
+      { id: 'i', name: 'paws360-etcd-1', state: 'running', labels: { a: 'b' }, imageId: 'sha256:1' },
+    ]);
+    expect(docker.listContainers).toHaveBeenCalledWith({ all: true, filters: { label: ['a=b', 'c=d'] } });
+  });
+
+  it('start/stop of a container already in that state (304) and removing a gone one (404) are fine', async () => {
+    const { container, runtime } = stubDocker();
+    container.start.mockRejectedValue(engineError(304, 'already started'));
+    container.stop.mockRejectedValue(engineError(304, 'already stopped'));
+    container.remove.mockRejectedValue(engineError(404, 'No such container'));
+    await expect(runtime.startContainer('0123456789abcdef')).resolves.toBeUndefined();
+    await expect(runtime.stopContainer('0123456789abcdef', 5)).resolves.toBeUndefined();
+    await expect(runtime.removeContainer('0123456789abcdef')).resolves.toBeUndefined();
+    expect(container.stop).toHaveBeenCalledWith({ t: 5 });
+    container.start.mockRejectedValue(engineError(500, 'port is already allocated'));
+    await expect(runtime.startContainer('0123456789abcdef')).rejects.toThrow('docker start 0123456789ab failed: port is already allocated');
+  });
+
+  it('logs: demultiplexes stdout and stderr into one text', async () => {
+    const { container, runtime } = stubDocker();
+    container.logs.mockResolvedValue(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n')]));
+    expect(await runtime.logs('abc', { tail: 10 })).toBe('out\nerr\n');
+    expect(container.logs).toHaveBeenCalledWith({ stdout: true, stderr: true, follow: false, tail: 10, since: 0, timestamps: false });
+  });
+
+  it('exec: collects the output and the exit code', async () => {
+    const { container, runtime } = stubDocker();
+    const stream = new PassThrough();
+    const exec = { start: jest.fn().mockResolvedValue(stream), inspect: jest.fn().mockResolvedValue({ ExitCode: 3 }) };
+    container.exec.mockResolvedValue(exec);
+    const result = runtime.exec('abc', ['etcdctl', 'endpoint', 'health'], { env: { ETCDCTL_API: '3' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    stream.end(Buffer.concat([frame(1, 'ok'), frame(2, 'warn')]));
+    expect(await result).toEqual({ exitCode: 3, stdout: 'ok', stderr: 'warn' });
+    expect(container.exec).toHaveBeenCalledWith(expect.objectContaining({ Cmd: ['etcdctl', 'endpoint', 'health'], Env: ['ETCDCTL_API=3'] }));
+  });
+
+  it('buildImage: passes the context files, reports lines, fails with the build’s error, adds extra tags', async () => {
+    const { docker, image, runtime } = stubDocker();
+    docker.buildImage.mockResolvedValue('stream');
+    docker.modem.followProgress.mockImplementation((_stream, done, onEvent) => {
+      onEvent({ stream: 'Step 1/2 : FROM debian\n' });
+      onEvent({ stream: '\n' });
+      done(null);
+    });
+    const lines: string[] = [];
+    await runtime.buildImage(
+      { contextDir: '/ctx', dockerfile: 'Dockerfile', files: ['Dockerfile'], tags: ['paws360/etcd:abc', 'registry:5000/paws360/etcd'], labels: { l: 'v' }, noCache: true },
+      (l) => lines.push(l),
+    );
+    expect(docker.buildImage).toHaveBeenCalledWith(
+      { context: '/ctx', src: ['Dockerfile'] },
+      { dockerfile: 'Dockerfile', t: 'paws360/etcd:abc', labels: { l: 'v' }, nocache: true, forcerm: true },
+    );
+    expect(lines).toEqual(['Step 1/2 : FROM debian']);
+    // A registry port's colon is no tag.
+    expect(image.tag).toHaveBeenCalledWith({ repo: 'registry:5000/paws360/etcd', tag: 'latest' });
+
+    docker.modem.followProgress.mockImplementation((_stream, done, onEvent) => {
+      onEvent({ error: 'x', errorDetail: { message: 'apt-get failed with 100' } });
+      done(null);
+    });
+    await expect(
+      runtime.buildImage({ contextDir: '/ctx', dockerfile: 'Dockerfile', files: [], tags: ['paws360/etcd:abc'], labels: {} }),
+    ).rejects.toThrow('docker build paws360/etcd:abc failed: apt-get failed with 100');
+  });
+
+  it('networks: created once, a lost creation race is fine, removal reports whether it is gone', async () => {
+    const { docker, network, runtime } = stubDocker();
+    docker.listNetworks.mockResolvedValueOnce([{ Name: 'paws360-backend' }]).mockResolvedValue([]);
+    expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
+    docker.createNetwork.mockResolvedValueOnce({});
+    expect(await runtime.ensureNetwork('paws360-backend', { a: 'b' })).toBe(true);
+    expect(docker.createNetwork).toHaveBeenCalledWith({ Name: 'paws360-backend', Driver: 'bridge', Labels: { a: 'b' }, CheckDuplicate: true });
+    docker.createNetwork.mockRejectedValueOnce(engineError(409, 'network exists'));
+    expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
+
+    network.remove.mockResolvedValueOnce(undefined);
+    expect(await runtime.removeNetwork('n')).toBe(true);
+    network.remove.mockRejectedValueOnce(engineError(404, 'gone'));
+    expect(await runtime.removeNetwork('n')).toBe(true);
+    network.remove.mockRejectedValueOnce(engineError(403, 'has active endpoints'));
+    expect(await runtime.removeNetwork('n')).toBe(false);
+  });
+
+  it('volumes: created only when missing, listed by label, a gone one removes fine', async () => {
+    const { docker, volume, runtime } = stubDocker();
+    volume.inspect.mockResolvedValueOnce({}).mockRejectedValueOnce(engineError(404, 'no such volume'));
+    expect(await runtime.ensureVolume('v', {})).toBe(false);
+    expect(docker.createVolume).not.toHaveBeenCalled();
+    expect(await runtime.ensureVolume('v', { a: 'b' })).toBe(true);
+    expect(docker.createVolume).toHaveBeenCalledWith({ Name: 'v', Labels: { a: 'b' } });
+    docker.listVolumes.mockResolvedValue({ Volumes: [{ Name: 'b' }, { Name: 'a' }] });
+    expect(await runtime.listVolumes({ a: 'b' })).toEqual(['a', 'b']);
+    volume.remove.mockRejectedValue(engineError(404, 'gone'));
+    await expect(runtime.removeVolume('v')).resolves.toBeUndefined();
+    volume.remove.mockRejectedValue(engineError(409, 'volume is in use'));
+    await expect(runtime.removeVolume('v')).rejects.toThrow('docker volume rm v failed: volume is in use');
+  });
+});
