@@ -1,3 +1,4 @@
+import type { ServiceKind } from '../config/service-config';
 import { loadService } from '../config/load-service';
 import { TestWorkspace, serviceJson } from '../testing/executor-context';
 import { fakeProbe } from '../testing/fake-probe';
@@ -44,8 +45,10 @@ describe('checkHealth', () => {
 
   it('without a probe override, the kind picks the probe (an unknown one says so)', async () => {
     ws.addService('cache', { config: serviceJson({ kind: 'redis' }) });
-    await expect(checkHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, loadService(ws.root, 'infrastructure/cache'))).rejects.toThrow(
-      'no health probe for service kind "redis" yet',
+    const service = loadService(ws.root, 'infrastructure/cache');
+    const unknown = { ...service, config: { ...service.config, kind: 'no-such-kind' as ServiceKind } };
+    await expect(checkHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, unknown)).rejects.toThrow(
+      'no health probe for service kind "no-such-kind"',
     );
   });
 });

@@ -21,6 +21,7 @@ export async function probeContext(deps: HealthDeps, service: ServiceDefinition)
     service,
     members: await observeMembers(deps.runtime, deps.stack, service, deps.env),
     secrets: ensureSecrets(deps.workspaceRoot, deps.stack, service.config.secrets),
+    secret: (name) => ensureSecrets(deps.workspaceRoot, deps.stack, [name])[name],
   };
 }
 

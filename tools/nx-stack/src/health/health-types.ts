@@ -36,6 +36,8 @@ export interface ProbeContext {
   members: MemberView[];
   /** The service's generated secrets (passwords), for clients that need them. */
   secrets: Record<string, string>;
+  /** Any secret of the stack by name (a router probe needs the database password). */
+  secret: (name: string) => string;
 }
 
 export interface InspectReport {

@@ -42,7 +42,7 @@ describe('observeMembers', () => {
 
 describe('absentMember', () => {
   const view = { member: 1, containerName: 'paws360-etcd-1', hostname: 'etcd-1', hostPorts: {} };
-  const container = { id: 'x', name: 'paws360-etcd-1', labels: {}, imageId: 'sha256:1' };
+  const container = { id: 'x', name: 'paws360-etcd-1', labels: {}, imageId: 'sha256:1', networks: ['paws360-backend'] };
 
   it('no container: unhealthy, says to run up', () => {
     expect(absentMember({ ...view, running: false })).toEqual({

@@ -70,6 +70,8 @@ export interface ContainerInfo {
   state: ContainerState;
   labels: Record<string, string>;
   imageId: string;
+  /** Networks it is attached to (a partition simulation detaches it from the stack's). */
+  networks: string[];
   /** When it last started (ISO time), for uptime. */
   startedAt?: string;
 }

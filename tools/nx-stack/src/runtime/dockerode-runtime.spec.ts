@@ -126,9 +126,24 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     const { docker, runtime } = stubDocker();
     docker.listContainers.mockResolvedValue([{ Id: 'i', Names: ['/paws360-etcd-1'], State: 'running', Labels: { a: 'b' }, ImageID: 'sha256:1' }]);
     expect(await runtime.listContainers({ a: 'b', c: 'd' })).toEqual([
-      { id: 'i', name: 'paws360-etcd-1', state: 'running', labels: { a: 'b' }, imageId: 'sha256:1' },
+      { id: 'i', name: 'paws360-etcd-1', state: 'running', labels: { a: 'b' }, imageId: 'sha256:1', networks: [] },
     ]);
     expect(docker.listContainers).toHaveBeenCalledWith({ all: true, filters: { label: ['a=b', 'c=d'] } });
+  });
+
+  it('listContainers: reports the networks a container is attached to, sorted', async () => {
+    const { docker, runtime } = stubDocker();
+    docker.listContainers.mockResolvedValue([
+      {
+        Id: 'i',
+        Names: ['/paws360-etcd-1'],
+        State: 'running',
+        Labels: {},
+        ImageID: 'sha256:1',
+        NetworkSettings: { Networks: { 'paws360-backend': {}, bridge: {} } },
+      },
+    ]);
+    expect((await runtime.listContainers({}))[0].networks).toEqual(['bridge', 'paws360-backend']);
   });
 
   it('start/stop of a container already in that state (304) and removing a gone one (404) are fine', async () => {

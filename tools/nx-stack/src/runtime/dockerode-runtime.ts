@@ -112,6 +112,7 @@ export class DockerodeRuntime implements ContainerRuntime {
       state: c.State as ContainerState,
       labels: c.Labels,
       imageId: c.ImageID,
+      networks: Object.keys(c.NetworkSettings?.Networks ?? {}).sort(),
     }));
   }
 

@@ -146,6 +146,20 @@ describe('upService', () => {
     expect(runtime.container('paws360-etcd-3').state).toBe('running');
   });
 
+  it('a member cut off from the stack network (a partition left behind) is attached again, not recreated', async () => {
+    await up();
+    const ids = idsByName();
+    await runtime.disconnectNetwork('paws360-backend', ids['paws360-etcd-2']);
+    runtime.resetCalls();
+    const result = await up();
+    expect(result.actions['paws360-etcd-2']).toBe('reconnect');
+    expect(result.actions['paws360-etcd-1']).toBe('keep');
+    expect(runtime.callsTo('connectNetwork')).toEqual([['paws360-backend', ids['paws360-etcd-2'], ['etcd-2']]]);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(idsByName()).toEqual(ids);
+    expect(runtime.container('paws360-etcd-2').networks.has('paws360-backend')).toBe(true);
+  });
+
   it('forceRecreate recreates members whose config is unchanged', async () => {
     await up();
     const ids = idsByName();

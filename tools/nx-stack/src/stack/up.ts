@@ -27,7 +27,7 @@ export interface UpOptions {
   rebuild?: boolean;
 }
 
-type Action = 'keep' | 'start' | 'create' | 'recreate';
+type Action = 'keep' | 'start' | 'create' | 'recreate' | 'reconnect';
 
 export interface UpResult {
   image: string;
@@ -97,6 +97,9 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
     );
     const failedCreate = creates.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failedCreate) throw failedCreate.reason;
+    await Promise.all(
+      plan.filter((p) => p.action === 'reconnect').map((p) => runtime.connectNetwork(p.spec.network, p.id!, p.spec.aliases)),
+    );
     // Members of a cluster must start together (etcd's static bootstrap waits for its peers).
     await Promise.all(plan.filter((p) => p.action !== 'keep').map((p) => runtime.startContainer(p.id!)));
   } catch (error) {
@@ -119,6 +122,8 @@ const findMember = (containers: ContainerInfo[], member: number) =>
 function decide(current: ContainerInfo | undefined, spec: MemberSpec, force: boolean): Action {
   if (!current) return 'create';
   if (force || current.labels[LABELS.configHash] !== spec.configHash) return 'recreate';
+  // Cut off from the stack network (a partition left behind): attach it again.
+  if (!current.networks.includes(spec.network)) return 'reconnect';
   return current.state === 'running' ? 'keep' : 'start';
 }
 

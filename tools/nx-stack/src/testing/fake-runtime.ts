@@ -195,7 +195,7 @@ export class FakeRuntime implements ContainerRuntime {
     await this.enter('listContainers', [labels]);
     return [...this.containers.values()]
       .filter((c) => matches(c.labels, labels))
-      .map((c) => ({ id: c.id, name: c.name, state: c.state, labels: { ...c.labels }, imageId: c.imageId, startedAt: c.startedAt }));
+      .map((c) => ({ id: c.id, name: c.name, state: c.state, labels: { ...c.labels }, imageId: c.imageId, networks: [...c.networks].sort(), startedAt: c.startedAt }));
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serviceConfigSchema, type ServiceDefinition } from '../../config/service-config';
+import { serviceConfigSchema, type ServiceDefinition, type ServiceKind } from '../../config/service-config';
 import type { ContainerState } from '../../runtime/container-runtime';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import type { MemberView, ProbeContext } from '../health-types';
@@ -97,12 +97,13 @@ describe('etcd probe (against imitated etcd members on 127.0.0.1)', () => {
     stack: 'paws360',
     service,
     secrets: {},
+    secret: () => '',
     members: members.map(
       (m, i): MemberView => ({
         member: i + 1,
         containerName: `paws360-etcd-${i + 1}`,
         hostname: `etcd-${i + 1}`,
-        container: { id: `c${i + 1}`, name: `paws360-etcd-${i + 1}`, state: states[i], labels: {}, imageId: 'sha256:1' },
+        container: { id: `c${i + 1}`, name: `paws360-etcd-${i + 1}`, state: states[i], labels: {}, imageId: 'sha256:1', networks: ['paws360-backend'] },
         running: states[i] === 'running',
         hostPorts: { client: m.port },
       }),
@@ -111,7 +112,7 @@ describe('etcd probe (against imitated etcd members on 127.0.0.1)', () => {
 
   it('is the probe for kind etcd', () => {
     expect(probeFor('etcd')).toBe(etcdProbe);
-    expect(() => probeFor('sentinel')).toThrow('no health probe for service kind "sentinel" yet');
+    expect(() => probeFor('no-such-kind' as ServiceKind)).toThrow('no health probe for service kind "no-such-kind"');
   });
 
   it('healthy cluster: one leader everyone agrees on, all at its revision', async () => {
