@@ -5,6 +5,8 @@ jest.mock('../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
+import { SERVICE_KINDS, serviceConfigSchema } from '../config/service-config';
+import { PLUGIN, serviceTargets } from '../plugin/service-targets';
 
 /**
  * Every executor in executors.json is complete (implementation, schema.json,
@@ -27,10 +29,21 @@ interface JsonSchema {
 }
 
 describe('executors.json', () => {
-  it('lists the executors the inferred targets use, and the stack one', () => {
-    expect(Object.keys(manifest.executors).sort()).toEqual(
-      ['down', 'health', 'image', 'inspect', 'logs', 'rebuild', 'stack-health', 'up'].sort(),
-    );
+  it('lists exactly the executors the inferred targets and the root stack project use', () => {
+    const used = new Set<string>();
+    const collect = (targets: Record<string, { executor?: string }>) => {
+      for (const target of Object.values(targets)) {
+        if (target.executor?.startsWith(`${PLUGIN}:`)) used.add(target.executor.slice(PLUGIN.length + 1));
+      }
+    };
+    for (const kind of SERVICE_KINDS) {
+      const config = serviceConfigSchema.parse({ description: 'x', kind, replicas: 1 });
+      collect(serviceTargets({ name: 'x', root: 'infrastructure/x', file: 'service.json', config }, { integrationTests: true }));
+    }
+    const rootProject = JSON.parse(readFileSync(join(pluginRoot, '../../project.json'), 'utf8'));
+    collect(rootProject.targets);
+    expect(Object.keys(manifest.executors).sort()).toEqual([...used].sort());
+    expect([...used]).toEqual(expect.arrayContaining(['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild', 'stack-health']));
   });
 
   it('is what package.json points Nx at', () => {

@@ -7,7 +7,9 @@ import { INTEGRATION_DIR, createNodes } from './create-nodes';
 import { SERVICE_TAG } from './constants';
 import type { StackPluginOptions } from './service-targets';
 
-const ALL_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild'];
+const BASE_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild'];
+/** An etcd service also gets its failure simulation. */
+const ALL_TARGETS = [...BASE_TARGETS, 'fail-node'];
 
 describe('createNodes', () => {
   let root: string;

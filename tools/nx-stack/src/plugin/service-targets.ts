@@ -1,9 +1,22 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { join, normalize } from 'node:path';
-import type { ServiceDefinition } from '../config/service-config';
+import type { ServiceDefinition, ServiceKind } from '../config/service-config';
 import { LABELS } from '../stack/naming';
 
 export const PLUGIN = '@paws360/nx-stack';
+
+/**
+ * Failure simulations each kind offers: target name = executor name. Each
+ * breaks something on purpose, measures the recovery and verifies it.
+ */
+export const SIMULATIONS: Partial<Record<ServiceKind, Array<{ name: string; description: string }>>> = {
+  etcd: [
+    {
+      name: 'fail-node',
+      description: 'Hard-stop one etcd member (the leader by default): reads and writes continue, Patroni keeps its leader; then restore it',
+    },
+  ],
+};
 export const TARGET_GROUP = 'Stack';
 
 export interface StackPluginOptions {
@@ -77,6 +90,14 @@ export function serviceTargets(
       metadata: describe(`Rebuild the ${name} image without cache and recreate its members`),
     },
   };
+  for (const simulation of SIMULATIONS[service.config.kind] ?? []) {
+    targets[simulation.name] = {
+      executor: `${PLUGIN}:${simulation.name}`,
+      // Breaks and repairs real containers: a side effect, never cached.
+      cache: false,
+      metadata: describe(simulation.description),
+    };
+  }
   if (features.integrationTests) {
     targets.integration = {
       executor: 'nx:run-commands',

@@ -1,0 +1,6 @@
+export interface FailNodeExecutorSchema {
+  member?: number;
+  writes?: number;
+  timeoutSeconds?: number;
+  json?: boolean;
+}

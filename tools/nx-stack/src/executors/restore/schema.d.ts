@@ -1,0 +1,3 @@
+export interface RestoreExecutorSchema {
+  timeoutSeconds?: number;
+}
