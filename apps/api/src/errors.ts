@@ -1,0 +1,31 @@
+// Errors shared by the HTTP layer and the adapters.
+
+/** A dependency (PostgreSQL, Redis) could not serve the request: the client may retry (503). */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: 'postgres' | 'redis',
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${dependency} unavailable: ${reason}`, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+/**
+ * One line for any thrown value. Node 20 reports a refused connection to a
+ * name with several addresses as an AggregateError with an EMPTY message, so
+ * the inner errors (and `code`) are spelled out.
+ */
+export function describeError(err: unknown): string {
+  if (err instanceof AggregateError && err.errors.length > 0) {
+    const inner = [...new Set(err.errors.map((e) => describeError(e)))].join('; ');
+    return err.message ? `${err.message} (${inner})` : inner;
+  }
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    const message = err.message || err.name;
+    return typeof code === 'string' && !message.includes(code) ? `${message} [${code}]` : message;
+  }
+  return String(err);
+}
