@@ -109,6 +109,56 @@ async function etcdRows(): Promise<Row[]> {
   return rows;
 }
 
+/** Wall time of one command in the workspace (a pipeline run as a developer types it). */
+async function timedCommand(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ seconds: number; output: string }> {
+  const { execa } = await import('execa');
+  const started = performance.now();
+  const result = await execa(command, args, { cwd: workspaceRoot, env, reject: false, all: true, stdin: 'ignore' });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.exitCode !== 0) throw new Error(`bench step "${command} ${args.join(' ')}" failed (exit ${result.exitCode}):\n${(result.all ?? '').slice(-4000)}`);
+  return { seconds, output: result.all ?? '' };
+}
+
+const PURE_STAGES = '--stages=lint,test,build,image';
+/** "12 tasks: … 12 from cache" → "12/12 from cache" */
+const cacheSummary = (output: string) => {
+  const match = /(\d+) tasks: .* (\d+) from cache/.exec(output);
+  return match ? `${match[2]}/${match[1]} from cache` : undefined;
+};
+
+async function pipelineRows(): Promise<Row[]> {
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const ci = (...extra: string[]) => timedCommand('npm', ['run', 'ci', '--', PURE_STAGES, '--outputStyle=static', ...extra], { ...process.env, NX_DAEMON: 'false' });
+  const rows: Row[] = [];
+  const cold = await ci('--skip-nx-cache');
+  rows.push({ measurement: 'pipeline pure stages (lint, test, build, image), cold: cache skipped', cliSeconds: cold.seconds, runs: 1 });
+  const cached = await ci();
+  rows.push({ measurement: 'pipeline pure stages, fully cached rerun', cliSeconds: cached.seconds, goalSeconds: 5, runs: 1, note: cacheSummary(cached.output) });
+
+  // One file of the api changes: only the api's tasks (and what depends on them) run again.
+  const file = join(workspaceRoot, 'apps/api/src/config.ts');
+  const original = readFileSync(file, 'utf8');
+  try {
+    writeFileSync(file, `${original}\n// bench: one-file change ${Date.now()}\n`);
+    const changed = await ci();
+    rows.push({ measurement: 'pipeline pure stages, rerun after a one-file change in the api', cliSeconds: changed.seconds, runs: 1, note: cacheSummary(changed.output) });
+  } finally {
+    writeFileSync(file, original);
+  }
+
+  // What a pull request touching one service runs: the projects nx affected selects.
+  const affected = await timedCommand('npx', ['nx', 'show', 'projects', '--affected', '--files=infrastructure/redis/redis.conf.tmpl'], { ...process.env, NX_DAEMON: 'false' });
+  const projects = affected.output.split('\n').map((l) => l.trim()).filter((l) => /^[a-z][\w-]*$/.test(l));
+  const run = await ci('--affected', '--files=infrastructure/redis/redis.conf.tmpl');
+  rows.push({
+    measurement: 'nx affected after a change to infrastructure/redis (pure stages)',
+    cliSeconds: run.seconds,
+    runs: 1,
+    note: `affected: ${projects.sort().join(', ')}; ${cacheSummary(run.output) ?? ''}`.trim(),
+  });
+  return rows;
+}
+
 async function imageTagsOf(repository: string): Promise<string[]> {
   const { execa } = await import('execa');
   const result = await execa('docker', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
@@ -130,12 +180,16 @@ function renderMarkdown(rows: Row[]): string {
 
 async function main() {
   const started = new Date();
-  let rows: Row[] = [];
-  try {
-    rows = await etcdRows();
-  } finally {
-    await nx(env, 'run', 'etcd:down', '--wipe');
+  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,pipeline').split(',');
+  const rows: Row[] = [];
+  if (sections.includes('etcd')) {
+    try {
+      rows.push(...(await etcdRows()));
+    } finally {
+      await nx(env, 'run', 'etcd:down', '--wipe');
+    }
   }
+  if (sections.includes('pipeline')) rows.push(...(await pipelineRows()));
   const table = renderMarkdown(rows);
   const outDir = join(workspaceRoot, 'dist', 'bench');
   mkdirSync(outDir, { recursive: true });

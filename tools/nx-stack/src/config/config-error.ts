@@ -19,7 +19,8 @@ export class ConfigError extends Error {
           return issue.keys.map((key) => `field "${[...issue.path, key].join('.')}": unknown field, not expected here (check its spelling, or remove it)`);
         }
         const field = issue.path.length ? issue.path.join('.') : '(top level)';
-        const got = 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
+        // A custom rule's input is the whole object it checked: quoting it would bury the message.
+        const got = issue.code !== 'custom' && 'input' in issue && issue.input !== undefined ? ` (got ${JSON.stringify(issue.input)})` : '';
         // A record key's own rule says what was expected; zod's outer message ("Invalid key in record") does not.
         const message = issue.code === 'invalid_key' && issue.issues[0] ? issue.issues[0].message : issue.message;
         return `field "${field}": ${message}${got}`;

@@ -35,6 +35,17 @@ describe('loadServiceFile', () => {
     throw new Error('expected a ConfigError');
   };
 
+  it('kind http needs a healthCheck naming one of its ports; the message names the field, not the whole file', () => {
+    const http = { description: 'api', kind: 'http', replicas: 1, ports: [{ name: 'http', container: 3000, host: 3000 }] };
+    const missing = failure(http);
+    expect(missing.problems).toEqual([expect.stringMatching(/^field "healthCheck": required for kind "http"/)]);
+    expect(missing.message).not.toContain('"description"');
+    const wrongPort = failure({ ...http, healthCheck: { port: 'admin', path: '/readyz' } });
+    expect(wrongPort.problems).toEqual(['field "healthCheck.port": no port named "admin" in ports (http)']);
+    const ok = loadServiceFile(root, write({ ...http, healthCheck: { port: 'http', path: '/readyz' } }));
+    expect(ok.config.healthCheck).toEqual({ port: 'http', path: '/readyz' });
+  });
+
   it('loads a minimal file and fills in the defaults', () => {
     const service = loadServiceFile(root, write(valid));
     expect(service.name).toBe('etcd');

@@ -37,6 +37,12 @@ export const serviceConfigSchema = z
       .object({
         dockerfile: z.string().min(1).default('Dockerfile'),
         context: z.string().min(1).default('.'),
+        /**
+         * A target of this project that produces the build context (e.g. a
+         * bundle under dist/): the image depends on it and is keyed on its
+         * outputs, since Nx does not hash git-ignored files.
+         */
+        buildTarget: z.string().min(1).optional(),
       })
       .strict()
       .default({ dockerfile: 'Dockerfile', context: '.' }),
@@ -46,12 +52,29 @@ export const serviceConfigSchema = z
     secrets: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an UPPER_SNAKE_CASE name')).default([]),
     ports: z.array(portSchema).default([]),
     volumes: z.array(volumeSchema).default([]),
+    /** For kind "http": the port (by name) and path that answer 200 when the service is ready. */
+    healthCheck: z
+      .object({ port: slug, path: z.string().startsWith('/', 'expected a path starting with /') })
+      .strict()
+      .optional(),
     /** How long `up` waits for the health probe to pass. */
     startTimeoutSeconds: z.number().positive().default(90),
     /** SIGTERM grace period before SIGKILL on stop. */
     stopTimeoutSeconds: z.number().int().min(0).default(10),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.kind === 'http' && !config.healthCheck) {
+      ctx.addIssue({ code: 'custom', path: ['healthCheck'], message: 'required for kind "http": { "port": "<port name>", "path": "/readyz" }' });
+    }
+    if (config.healthCheck && !config.ports.some((p) => p.name === config.healthCheck!.port)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['healthCheck', 'port'],
+        message: `no port named "${config.healthCheck.port}" in ports (${config.ports.map((p) => p.name).join(', ') || 'none'})`,
+      });
+    }
+  });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 export type ServiceKind = (typeof SERVICE_KINDS)[number];

@@ -84,3 +84,21 @@ export async function runExecutor(deps: ExecutorDeps, body: () => Promise<boolea
 }
 
 export const stackOf = (deps: ExecutorDeps) => stackName(deps.env);
+
+/** Stack options every stack-facing executor takes: where to act instead of the env's stack. */
+export const stackTargetOptions = {
+  stack: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes, starting with a letter').optional(),
+  portOffset: z.number().int().min(0).max(60000).optional(),
+};
+
+/**
+ * Deps acting on another stack (the pipeline's staging stack): the options
+ * win over PAWS360_STACK / PAWS360_PORT_OFFSET, everything else is kept.
+ */
+export function onStack(deps: ExecutorDeps, options: { stack?: string; portOffset?: number }): ExecutorDeps {
+  if (options.stack === undefined && options.portOffset === undefined) return deps;
+  const env = { ...deps.env };
+  if (options.stack !== undefined) env.PAWS360_STACK = options.stack;
+  if (options.portOffset !== undefined) env.PAWS360_PORT_OFFSET = String(options.portOffset);
+  return { ...deps, env };
+}

@@ -23,7 +23,7 @@ const camel = (name: string) => name.replace(/-(\w)/g, (_, c: string) => c.toUpp
 
 interface JsonSchema {
   type: string;
-  properties: Record<string, { type: string; default?: unknown; description?: string }>;
+  properties: Record<string, { type: string; default?: unknown; description?: string; examples?: unknown[] }>;
   additionalProperties: boolean;
   required?: string[];
 }
@@ -37,7 +37,8 @@ describe('executors.json', () => {
       }
     };
     for (const kind of SERVICE_KINDS) {
-      const config = serviceConfigSchema.parse({ description: 'x', kind, replicas: 1 });
+      const http = { ports: [{ name: 'http', container: 80, host: 8080 }], healthCheck: { port: 'http', path: '/' } };
+      const config = serviceConfigSchema.parse({ description: 'x', kind, replicas: 1, ...(kind === 'http' ? http : {}) });
       collect(serviceTargets({ name: 'x', root: 'infrastructure/x', file: 'service.json', config }, { integrationTests: true }));
     }
     const rootProject = JSON.parse(readFileSync(join(pluginRoot, '../../project.json'), 'utf8'));
@@ -86,7 +87,9 @@ describe('executors.json', () => {
       const defaults = zodOptions().parse({}) as Record<string, unknown>;
       for (const [key, property] of Object.entries(schema.properties)) {
         expect([key, property.default]).toEqual([key, defaults[key]]);
-        const sample = property.type === 'boolean' ? true : property.type === 'number' ? 5 : property.type === 'string' ? '10m' : undefined;
+        const generic = property.type === 'boolean' ? true : property.type === 'number' ? 5 : property.type === 'string' ? '10m' : undefined;
+        // A schema's own example is a valid value by definition (a stack name must match its pattern).
+        const sample = property.examples?.[0] ?? generic;
         expect([key, zodOptions().safeParse({ [key]: sample }).success]).toEqual([key, true]);
       }
     });

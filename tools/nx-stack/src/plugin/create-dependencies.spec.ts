@@ -18,7 +18,7 @@ describe('createDependencies', () => {
   const addService = (name: string, dependsOn: string[] = []) => {
     const folder = `infrastructure/${name}`;
     mkdirSync(join(root, folder), { recursive: true });
-    writeFileSync(join(root, folder, 'service.json'), JSON.stringify({ description: name, kind: 'http', replicas: 1, dependsOn }));
+    writeFileSync(join(root, folder, 'service.json'), JSON.stringify({ description: name, kind: 'etcd', replicas: 1, dependsOn }));
     projects[name] = { name, root: folder, tags: [SERVICE_TAG, 'kind:http'] };
   };
   const context = (): CreateDependenciesContext => ({

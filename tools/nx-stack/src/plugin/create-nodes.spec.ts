@@ -7,7 +7,7 @@ import { INTEGRATION_DIR, createNodes } from './create-nodes';
 import { SERVICE_TAG } from './constants';
 import type { StackPluginOptions } from './service-targets';
 
-const BASE_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild'];
+const BASE_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild', 'deploy', 'smoke'];
 /** An etcd service also gets its failure simulation. */
 const ALL_TARGETS = [...BASE_TARGETS, 'fail-node'];
 
@@ -68,8 +68,10 @@ describe('createNodes', () => {
     const { project } = projectOf(await run([file]), file);
     const targets = project.targets as Record<string, TargetConfiguration>;
     expect(Object.keys(targets).sort()).toEqual([...ALL_TARGETS].sort());
+    // The pipeline's deploy and smoke reuse up and health (on the staging stack).
+    const executorOf: Record<string, string> = { deploy: 'up', smoke: 'health' };
     for (const [name, target] of Object.entries(targets)) {
-      expect(target.executor).toBe(`@paws360/nx-stack:${name}`);
+      expect(target.executor).toBe(`@paws360/nx-stack:${executorOf[name] ?? name}`);
       expect(typeof target.metadata?.description).toBe('string');
       expect(target.metadata!.description!.length).toBeGreaterThan(10);
       expect(target.metadata!.description).toContain('etcd');
@@ -84,7 +86,22 @@ describe('createNodes', () => {
     expect(targets.up.dependsOn).toEqual(['image', '^up']);
     expect(targets.image.cache).toBe(true);
     for (const name of ALL_TARGETS.filter((t) => t !== 'image')) expect(targets[name].cache).toBe(false);
-    for (const name of ALL_TARGETS.filter((t) => t !== 'up')) expect(targets[name].dependsOn ?? []).toEqual([]);
+    const ordered = ['up', 'deploy', 'smoke'];
+    for (const name of ALL_TARGETS.filter((t) => !ordered.includes(t))) expect(targets[name].dependsOn ?? []).toEqual([]);
+  });
+
+  it('deploy and smoke act on the staging stack (plugin option), after image and the dependencies’ deploy', async () => {
+    const file = writeService('infrastructure/etcd', etcd);
+    const targets = projectOf(await run([file]), file).project.targets!;
+    expect(targets.deploy).toMatchObject({
+      executor: '@paws360/nx-stack:up',
+      dependsOn: ['image', '^deploy'],
+      options: { stack: 'paws360-staging', portOffset: 10000 },
+    });
+    expect(targets.smoke).toMatchObject({ executor: '@paws360/nx-stack:health', dependsOn: ['deploy'], options: { stack: 'paws360-staging' } });
+    const custom = projectOf(await run([file], { staging: { stack: 'ci-staging', portOffset: 5000 } }), file).project.targets!;
+    expect(custom.deploy.options).toEqual({ stack: 'ci-staging', portOffset: 5000 });
+    expect(custom.smoke.options).toEqual({ stack: 'ci-staging', portOffset: 5000 });
   });
 
   it('image inputs: the build context, minus config/docs/tests, plus a runtime input listing the service’s images', async () => {

@@ -19,7 +19,7 @@ function createServiceProject(
   const prefix = options?.targetPrefix ?? '';
   const integrationTests = existsSync(join(context.workspaceRoot, service.root, INTEGRATION_DIR));
   const targets = Object.fromEntries(
-    Object.entries(serviceTargets(service, { integrationTests })).map(([name, target]) => [
+    Object.entries(serviceTargets(service, { integrationTests }, options?.staging)).map(([name, target]) => [
       prefix + name,
       { ...target, dependsOn: target.dependsOn?.map((d) => (typeof d === 'string' ? d.replace(/^(\^?)/, `$1${prefix}`) : d)) },
     ]),

@@ -16,13 +16,47 @@ export const SIMULATIONS: Partial<Record<ServiceKind, Array<{ name: string; desc
       description: 'Hard-stop one etcd member (the leader by default): reads and writes continue, Patroni keeps its leader; then restore it',
     },
   ],
+  redis: [
+    {
+      name: 'fail-master',
+      description: 'Hard-stop the Redis master while a client writes: the Sentinels promote a replica, no acknowledged write is lost; then the old master rejoins as a replica',
+    },
+  ],
+  patroni: [
+    {
+      name: 'fail-leader',
+      description:
+        'Hard-stop (SIGKILL) the Patroni leader while a writer inserts through the router: measure the failover, no acknowledged write is lost; then the old leader rejoins as a replica',
+    },
+    {
+      name: 'switchover',
+      description:
+        'Graceful Patroni switchover to the synchronous standby while a writer inserts through the router: measure the write gap, no acknowledged write is lost, the cluster is healthy after',
+    },
+    {
+      name: 'partition',
+      description:
+        'Cut the Patroni leader off the stack network: it demotes itself, another member is elected, never two writable members, no acknowledged write is lost; then heal it and it rejoins as a replica',
+    },
+  ],
 };
 export const TARGET_GROUP = 'Stack';
+
+export interface StagingStack {
+  /** Stack name the pipeline's deploy and smoke stages act on. */
+  stack: string;
+  /** Its host port offset, so it runs beside a developer's stack. */
+  portOffset: number;
+}
 
 export interface StackPluginOptions {
   /** Prefix of every inferred target name, e.g. "stack-" → stack-up. Default: none. */
   targetPrefix?: string;
+  /** Where `deploy` brings the services up and `smoke` checks them (the local stand-in for staging). */
+  staging?: StagingStack;
 }
+
+export const DEFAULT_STAGING: StagingStack = { stack: 'paws360-staging', portOffset: 10000 };
 
 const describe = (description: string) => ({ description, technologies: ['docker'] });
 
@@ -39,8 +73,10 @@ function contextInput(service: ServiceDefinition): string {
 export function serviceTargets(
   service: ServiceDefinition,
   features: { integrationTests?: boolean } = {},
+  staging: StagingStack = DEFAULT_STAGING,
 ): Record<string, TargetConfiguration> {
   const name = service.name;
+  const buildTarget = service.config.image.buildTarget;
   const targets: Record<string, TargetConfiguration> = {
     image: {
       executor: `${PLUGIN}:image`,
@@ -48,11 +84,13 @@ export function serviceTargets(
       // images present for this service, so a deleted image changes the hash
       // and is rebuilt instead of being replayed from cache as present.
       cache: true,
+      ...(buildTarget ? { dependsOn: [buildTarget] } : {}),
       inputs: [
-        contextInput(service),
-        `!{projectRoot}/service.json`,
-        `!{projectRoot}/**/*.md`,
-        `!{projectRoot}/**/*.spec.ts`,
+        // A context made by a build target lives in git-ignored dist/, which Nx
+        // does not hash: key the image on that target's outputs instead.
+        ...(buildTarget
+          ? [{ dependentTasksOutputFiles: '**/*' }]
+          : [contextInput(service), `!{projectRoot}/service.json`, `!{projectRoot}/**/*.md`, `!{projectRoot}/**/*.spec.ts`]),
         { runtime: `docker images --quiet --no-trunc --filter label=${LABELS.service}=${name} 2>/dev/null || echo no-engine` },
       ],
       outputs: [],
@@ -98,6 +136,23 @@ export function serviceTargets(
       metadata: describe(simulation.description),
     };
   }
+  // The pipeline's last two stages: the service brought up on the staging stack
+  // from the images just built (after its own tests and its dependencies'
+  // deploys), then checked there.
+  targets.deploy = {
+    executor: `${PLUGIN}:up`,
+    cache: false,
+    dependsOn: ['image', '^deploy', ...(features.integrationTests ? ['integration'] : [])],
+    options: { stack: staging.stack, portOffset: staging.portOffset },
+    metadata: describe(`Pipeline: start ${name} on the staging stack ${staging.stack} (ports +${staging.portOffset})`),
+  };
+  targets.smoke = {
+    executor: `${PLUGIN}:health`,
+    cache: false,
+    dependsOn: ['deploy'],
+    options: { stack: staging.stack, portOffset: staging.portOffset },
+    metadata: describe(`Pipeline: check ${name} on the staging stack ${staging.stack}`),
+  };
   if (features.integrationTests) {
     targets.integration = {
       executor: 'nx:run-commands',

@@ -2,7 +2,10 @@
 jest.mock('dockerode', () => jest.fn());
 
 import type Docker from 'dockerode';
-import { PassThrough } from 'node:stream';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
 import { DockerodeRuntime, engineEndpoint } from './dockerode-runtime';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
 
@@ -178,7 +181,37 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(container.exec).toHaveBeenCalledWith(expect.objectContaining({ Cmd: ['etcdctl', 'endpoint', 'health'], Env: ['ETCDCTL_API=3'] }));
   });
 
+  it('buildImage: sends a tar of exactly the planned files, even a Dockerfile that .dockerignore lists', async () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'build-ctx-'));
+    try {
+      writeFileSync(join(ctx, '.dockerignore'), '*\n!main.js\n');
+      writeFileSync(join(ctx, 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+      writeFileSync(join(ctx, 'main.js'), 'console.log(1)\n');
+      writeFileSync(join(ctx, 'secret.txt'), 'not for the image\n');
+      const { docker, runtime } = stubDocker();
+      let tar = '';
+      docker.buildImage.mockImplementation(async (stream: Readable) => {
+        for await (const chunk of stream) tar += Buffer.from(chunk).toString('latin1');
+        return 'stream';
+      });
+      docker.modem.followProgress.mockImplementation((_stream, done) => done(null));
+      const files = ['Dockerfile', 'main.js'];
+      await runtime.buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', files, tags: ['t:1'], labels: {} });
+      // The caller's list is left as it was (tar-fs consumes the array it is given).
+      expect(files).toEqual(['Dockerfile', 'main.js']);
+      expect(tar).toContain('Dockerfile');
+      expect(tar).toContain('FROM debian:bookworm-slim');
+      expect(tar).toContain('console.log(1)');
+      expect(tar).not.toContain('secret.txt');
+      expect(tar).not.toContain('not for the image');
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
+  });
+
   it('buildImage: passes the context files, reports lines, fails with the build’s error, adds extra tags', async () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'build-ctx-'));
+    writeFileSync(join(ctx, 'Dockerfile'), 'FROM debian\n');
     const { docker, image, runtime } = stubDocker();
     docker.buildImage.mockResolvedValue('stream');
     docker.modem.followProgress.mockImplementation((_stream, done, onEvent) => {
@@ -188,13 +221,16 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     });
     const lines: string[] = [];
     await runtime.buildImage(
-      { contextDir: '/ctx', dockerfile: 'Dockerfile', files: ['Dockerfile'], tags: ['paws360/etcd:abc', 'registry:5000/paws360/etcd'], labels: { l: 'v' }, noCache: true },
+      { contextDir: ctx, dockerfile: 'Dockerfile', files: ['Dockerfile'], tags: ['paws360/etcd:abc', 'registry:5000/paws360/etcd'], labels: { l: 'v' }, noCache: true },
       (l) => lines.push(l),
     );
-    expect(docker.buildImage).toHaveBeenCalledWith(
-      { context: '/ctx', src: ['Dockerfile'] },
-      { dockerfile: 'Dockerfile', t: 'paws360/etcd:abc', labels: { l: 'v' }, nocache: true, forcerm: true },
-    );
+    expect(docker.buildImage).toHaveBeenCalledWith(expect.objectContaining({ readable: true }), {
+      dockerfile: 'Dockerfile',
+      t: 'paws360/etcd:abc',
+      labels: { l: 'v' },
+      nocache: true,
+      forcerm: true,
+    });
     expect(lines).toEqual(['Step 1/2 : FROM debian']);
     // A registry port's colon is no tag.
     expect(image.tag).toHaveBeenCalledWith({ repo: 'registry:5000/paws360/etcd', tag: 'latest' });

@@ -1,5 +1,7 @@
+/// <reference path="../types/tar-fs.d.ts" />
 import Docker from 'dockerode';
 import { PassThrough, type Readable } from 'node:stream';
+import { pack } from 'tar-fs';
 import type {
   BuildRequest,
   ContainerInfo,
@@ -64,9 +66,14 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async buildImage(request: BuildRequest, onLine: (line: string) => void = () => undefined): Promise<void> {
     const operation = `docker build ${request.tags[0]}`;
+    // Our own tar of exactly the files we hashed: given a context folder,
+    // dockerode filters it through .dockerignore again and would drop a
+    // Dockerfile listed there, which docker itself always sends.
+    // A copy: tar-fs consumes the entries array it is given.
+    const context = pack(request.contextDir, { entries: [...request.files] });
     const stream = await this.call(operation, () =>
       this.docker.buildImage(
-        { context: request.contextDir, src: request.files },
+        context,
         {
           dockerfile: request.dockerfile,
           t: request.tags[0],

@@ -2,10 +2,10 @@ import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { checkHealth } from '../../health/check-health';
 import { renderHealth } from '../../health/render-health';
-import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { currentService, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { HealthExecutorSchema } from './schema';
 
-export const healthOptions = z.object({ json: z.boolean().default(false) }).strict();
+export const healthOptions = z.object({ json: z.boolean().default(false), ...stackTargetOptions }).strict();
 
 export default async function healthExecutor(
   options: HealthExecutorSchema,
@@ -13,8 +13,9 @@ export default async function healthExecutor(
   deps: ExecutorDeps = defaultDeps(),
 ): Promise<{ success: boolean }> {
   return runExecutor(deps, async () => {
-    const { json } = parseOptions(healthOptions, options, 'health');
-    const health = await checkHealth({ ...deps, stack: stackOf(deps), workspaceRoot: context.root }, currentService(context));
+    const { json, stack, portOffset } = parseOptions(healthOptions, options, 'health');
+    const target = onStack(deps, { stack, portOffset });
+    const health = await checkHealth({ ...target, stack: stackOf(target), workspaceRoot: context.root }, currentService(context));
     deps.log(json ? JSON.stringify(health) : renderHealth([health]));
     return health.healthy;
   });

@@ -1,3 +1,5 @@
 export interface HealthExecutorSchema {
   json?: boolean;
+  stack?: string;
+  portOffset?: number;
 }

@@ -2,6 +2,8 @@
 // dockerode (slow to load) out of this suite.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
@@ -49,6 +51,22 @@ describe('up executor', () => {
     expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: true });
     expect(runtime.containerNames()).toEqual(['second-etcd-1', 'second-etcd-2', 'second-etcd-3']);
     expect([...runtime.networks.keys()]).toEqual(['second-backend']);
+  });
+
+  it('stack and portOffset options win over the env (the pipeline deploys to its staging stack this way)', async () => {
+    const { deps } = testDeps(runtime, { probe: () => fakeProbe(), env: { PAWS360_STACK: 'dev', PAWS360_PORT_OFFSET: '5' } });
+    expect(await upExecutor({ stack: 'staging', portOffset: 10000 }, ws.context('etcd'), deps)).toEqual({ success: true });
+    expect(runtime.containerNames()).toEqual(['staging-etcd-1', 'staging-etcd-2', 'staging-etcd-3']);
+    const ports = runtime.callsTo('createContainer').map(([spec]) => (spec as { ports: Array<{ host: number }> }).ports[0].host);
+    expect(ports.sort()).toEqual([12379, 12380, 12381]);
+    expect(existsSync(join(ws.root, '.paws360', 'dev.env'))).toBe(false);
+  });
+
+  it('an invalid stack option is refused before anything is created', async () => {
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await upExecutor({ stack: 'Bad Name' }, ws.context('etcd'), deps)).toEqual({ success: false });
+    expect(errors.join('\n')).toContain('field "stack"');
+    expect(runtime.containerNames()).toEqual([]);
   });
 
   it('a busy port: success false, the error names the port and its env var, nothing is created', async () => {

@@ -3,7 +3,17 @@ import { z } from 'zod';
 import { renderHealth } from '../../health/render-health';
 import { upService } from '../../stack/up';
 import { seconds } from '../../util/progress';
-import { currentService, defaultDeps, parseOptions, runExecutor, serviceByName, stackOf, type ExecutorDeps } from '../executor-support';
+import {
+  currentService,
+  defaultDeps,
+  onStack,
+  parseOptions,
+  runExecutor,
+  serviceByName,
+  stackOf,
+  stackTargetOptions,
+  type ExecutorDeps,
+} from '../executor-support';
 import type { UpExecutorSchema } from './schema';
 
 export const upOptions = z
@@ -11,6 +21,7 @@ export const upOptions = z
     timeoutSeconds: z.number().positive().optional(),
     forceRecreate: z.boolean().default(false),
     rebuild: z.boolean().default(false),
+    ...stackTargetOptions,
   })
   .strict();
 
@@ -20,10 +31,11 @@ export default async function upExecutor(
   deps: ExecutorDeps = defaultDeps(),
 ): Promise<{ success: boolean }> {
   return runExecutor(deps, async () => {
-    const parsed = parseOptions(upOptions, options, 'up');
+    const { stack, portOffset, ...parsed } = parseOptions(upOptions, options, 'up');
+    const target = onStack(deps, { stack, portOffset });
     const service = currentService(context);
     const result = await upService(
-      { ...deps, stack: stackOf(deps), workspaceRoot: context.root },
+      { ...target, stack: stackOf(target), workspaceRoot: context.root },
       service,
       { ...parsed, dependencies: service.config.dependsOn.map((name) => serviceByName(context, name)) },
     );

@@ -2,4 +2,6 @@ export interface UpExecutorSchema {
   timeoutSeconds?: number;
   forceRecreate?: boolean;
   rebuild?: boolean;
+  stack?: string;
+  portOffset?: number;
 }

@@ -1,0 +1,112 @@
+import { execa } from 'execa';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Nx's cache and task ordering doing what the pipeline relies on, on a small
+ * temp workspace with the workspace's own Nx: a second run is replayed from
+ * cache, a lint error stops that project's tests, and after a fix only the
+ * tasks whose inputs changed run again.
+ */
+const repoRoot = resolve(__dirname, '../../..');
+let ws: string;
+
+const LINT = `const fs = require('fs');
+const text = fs.readFileSync(process.argv[2], 'utf8');
+if (text.includes('LINT_ERROR')) { console.error(process.argv[2] + ': lint error'); process.exit(1); }
+console.log('lint ok');`;
+const TEST = `const fs = require('fs');
+const [n] = fs.readFileSync(process.argv[2], 'utf8').match(/\\d+/) ?? ['0'];
+fs.mkdirSync(process.argv[3], { recursive: true });
+fs.writeFileSync(process.argv[3] + '/result.txt', 'tested ' + n + '\\n');
+console.log('test ok');`;
+
+function project(name: string) {
+  mkdirSync(join(ws, name, 'src'), { recursive: true });
+  writeFileSync(join(ws, name, 'src', 'main.txt'), `${name} 1\n`);
+  writeFileSync(
+    join(ws, name, 'project.json'),
+    JSON.stringify({
+      name,
+      targets: {
+        lint: { command: `node tools/lint.js ${name}/src/main.txt` },
+        test: { command: `node tools/test.js ${name}/src/main.txt dist/${name}`, outputs: [`{workspaceRoot}/dist/${name}`] },
+      },
+    }),
+  );
+}
+
+/** Runs `nx run-many -t lint test`; returns the exit code and each task's fate as Nx reports it. */
+async function pipeline() {
+  const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'lint', 'test', '--outputStyle=static'], {
+    cwd: ws,
+    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0' },
+    reject: false,
+    all: true,
+  });
+  const output = result.all ?? '';
+  const fate = (task: string) => {
+    const line = output.split('\n').find((l) => new RegExp(`> nx run ${task}\\b`).test(l));
+    if (!line) return 'not run';
+    return /cache/.test(line) ? 'cached' : 'ran';
+  };
+  const tasks = ['a:lint', 'a:test', 'b:lint', 'b:test'];
+  return { exitCode: result.exitCode, output, fates: Object.fromEntries(tasks.map((t) => [t, fate(t)])) };
+}
+
+beforeAll(() => {
+  ws = mkdtempSync(join(tmpdir(), 'pipeline-ws-'));
+  symlinkSync(join(repoRoot, 'node_modules'), join(ws, 'node_modules'), 'dir');
+  writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'pipeline-fixture', private: true }));
+  writeFileSync(join(ws, '.gitignore'), 'node_modules\ndist\n.nx\n');
+  writeFileSync(
+    join(ws, 'nx.json'),
+    JSON.stringify({
+      namedInputs: { default: ['{projectRoot}/**/*'] },
+      targetDefaults: {
+        lint: { cache: true, inputs: ['default', '{workspaceRoot}/tools/lint.js'] },
+        test: { cache: true, dependsOn: ['lint'], inputs: ['default', '{workspaceRoot}/tools/test.js'] },
+      },
+    }),
+  );
+  mkdirSync(join(ws, 'tools'));
+  writeFileSync(join(ws, 'tools', 'lint.js'), LINT);
+  writeFileSync(join(ws, 'tools', 'test.js'), TEST);
+  project('a');
+  project('b');
+});
+
+afterAll(() => rmSync(ws, { recursive: true, force: true }));
+
+describe('the pipeline on a small workspace', () => {
+  it('first run executes every task; the second replays every task from the cache', async () => {
+    const first = await pipeline();
+    expect(first.exitCode).toBe(0);
+    expect(first.fates).toEqual({ 'a:lint': 'ran', 'a:test': 'ran', 'b:lint': 'ran', 'b:test': 'ran' });
+
+    rmSync(join(ws, 'dist'), { recursive: true, force: true });
+    const second = await pipeline();
+    expect(second.exitCode).toBe(0);
+    expect(second.fates).toEqual({ 'a:lint': 'cached', 'a:test': 'cached', 'b:lint': 'cached', 'b:test': 'cached' });
+    // Outputs are restored from the cache too.
+    expect(readFileSync(join(ws, 'dist/a/result.txt'), 'utf8')).toBe('tested 1\n');
+  });
+
+  it('a lint error fails lint and the project’s tests do not run; the other project is untouched', async () => {
+    writeFileSync(join(ws, 'a', 'src', 'main.txt'), 'a 1 LINT_ERROR\n');
+    const broken = await pipeline();
+    expect(broken.exitCode).not.toBe(0);
+    expect(broken.output).toContain('a/src/main.txt: lint error');
+    expect(broken.fates['a:lint']).toBe('ran');
+    expect(broken.fates['a:test']).toBe('not run');
+    expect(broken.fates['b:lint']).toBe('cached');
+  });
+
+  it('after the fix only the tasks whose inputs changed run again', async () => {
+    writeFileSync(join(ws, 'a', 'src', 'main.txt'), 'a 2\n');
+    const fixed = await pipeline();
+    expect(fixed.exitCode).toBe(0);
+    expect(fixed.fates).toEqual({ 'a:lint': 'ran', 'a:test': 'ran', 'b:lint': 'cached', 'b:test': 'cached' });
+  });
+});

@@ -1,0 +1,42 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadPipeline, nxArgs, parseArgs } from './pipeline';
+
+const pipeline = { stages: ['lint', 'test', 'build', 'integration'], defaultBase: 'main' };
+
+describe('pipeline command', () => {
+  it('runs every stage over every project by default', () => {
+    expect(nxArgs(pipeline, parseArgs([]), {})).toEqual(['run-many', '-t', 'lint', 'test', 'build', 'integration']);
+  });
+
+  it('--affected uses the default base, or --base/--head, or NX_BASE/NX_HEAD', () => {
+    expect(nxArgs(pipeline, parseArgs(['--affected']), {})).toEqual(['affected', '-t', 'lint', 'test', 'build', 'integration', '--base=main']);
+    expect(nxArgs(pipeline, parseArgs(['--affected', '--base=origin/main', '--head=HEAD']), {})).toEqual([
+      'affected', '-t', 'lint', 'test', 'build', 'integration', '--base=origin/main', '--head=HEAD',
+    ]);
+    expect(nxArgs(pipeline, parseArgs(['--affected']), { NX_BASE: 'abc', NX_HEAD: 'def' }).slice(-2)).toEqual(['--base=abc', '--head=def']);
+  });
+
+  it('--stages picks stages, always in pipeline order; an unknown one is refused', () => {
+    expect(nxArgs(pipeline, parseArgs(['--stages=test,lint']), {})).toEqual(['run-many', '-t', 'lint', 'test']);
+    expect(() => nxArgs(pipeline, parseArgs(['--stages=lint,deploy']), {})).toThrow('unknown stage deploy: the pipeline has lint, test, build, integration');
+  });
+
+  it('other flags go to nx unchanged', () => {
+    expect(nxArgs(pipeline, parseArgs(['--outputStyle=static', '--skip-nx-cache']), {}).slice(-2)).toEqual(['--outputStyle=static', '--skip-nx-cache']);
+  });
+
+  it('loadPipeline reads tools/ci/pipeline.json and rejects a malformed one', () => {
+    const root = mkdtempSync(join(tmpdir(), 'pipeline-'));
+    try {
+      mkdirSync(join(root, 'tools/ci'), { recursive: true });
+      writeFileSync(join(root, 'tools/ci/pipeline.json'), JSON.stringify({ stages: ['lint', 'test'] }));
+      expect(loadPipeline(root)).toEqual({ stages: ['lint', 'test'], defaultBase: 'main' });
+      writeFileSync(join(root, 'tools/ci/pipeline.json'), JSON.stringify({ stages: [] }));
+      expect(() => loadPipeline(root)).toThrow('"stages" must be a non-empty list of target names');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

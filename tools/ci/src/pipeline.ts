@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface PipelineDefinition {
+  stages: string[];
+  defaultBase: string;
+}
+
+export const PIPELINE_FILE = 'tools/ci/pipeline.json';
+
+export function loadPipeline(workspaceRoot: string): PipelineDefinition {
+  const raw = JSON.parse(readFileSync(join(workspaceRoot, PIPELINE_FILE), 'utf8')) as Partial<PipelineDefinition>;
+  if (!Array.isArray(raw.stages) || raw.stages.length === 0 || raw.stages.some((s) => typeof s !== 'string' || !/^[a-z][a-z0-9-]*$/.test(s))) {
+    throw new Error(`${PIPELINE_FILE}: "stages" must be a non-empty list of target names`);
+  }
+  return { stages: raw.stages, defaultBase: raw.defaultBase ?? 'main' };
+}
+
+export interface PipelineArgs {
+  affected: boolean;
+  base?: string;
+  head?: string;
+  stages?: string[];
+  /** Everything else goes to nx as it is (e.g. --outputStyle=static, --skip-nx-cache). */
+  passthrough: string[];
+}
+
+export function parseArgs(argv: string[]): PipelineArgs {
+  const args: PipelineArgs = { affected: false, passthrough: [] };
+  for (const arg of argv) {
+    const [flag, value] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    if (flag === '--affected') args.affected = true;
+    else if (flag === '--base' && value) args.base = value;
+    else if (flag === '--head' && value) args.head = value;
+    else if (flag === '--stages' && value) args.stages = value.split(',').filter(Boolean);
+    else args.passthrough.push(arg);
+  }
+  return args;
+}
+
+/**
+ * The nx command line for a pipeline run: every stage over every project,
+ * or with --affected only over projects touched since the base (and their
+ * dependents). Stages must be ones the pipeline defines.
+ */
+export function nxArgs(pipeline: PipelineDefinition, args: PipelineArgs, env: NodeJS.ProcessEnv = process.env): string[] {
+  const stages = args.stages ?? pipeline.stages;
+  const unknown = stages.filter((s) => !pipeline.stages.includes(s));
+  if (unknown.length) throw new Error(`unknown stage${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: the pipeline has ${pipeline.stages.join(', ')}`);
+  // Stages run in pipeline order whatever order they were asked in.
+  const ordered = pipeline.stages.filter((s) => stages.includes(s));
+  const selection = args.affected
+    ? ['affected', '-t', ...ordered, `--base=${args.base ?? env.NX_BASE ?? pipeline.defaultBase}`, ...(args.head ?? env.NX_HEAD ? [`--head=${args.head ?? env.NX_HEAD}`] : [])]
+    : ['run-many', '-t', ...ordered];
+  return [...selection, ...args.passthrough];
+}

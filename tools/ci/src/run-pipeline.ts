@@ -1,0 +1,28 @@
+/**
+ * `npm test` / `npm run ci`: the pipeline, exactly as GitHub Actions runs it.
+ *   npm test                                  every stage, every project
+ *   npm run ci -- --affected [--base=origin/main] [--head=HEAD]
+ *   npm run ci -- --stages=lint,test          some stages only
+ * Other flags go to nx. At the end the nx-stack plugin prints the stage table
+ * and writes dist/ci/stages.json and dist/ci/timings.csv.
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { STAGE_REPORT_ENV } from '@paws360/nx-stack';
+import { loadPipeline, nxArgs, parseArgs } from './pipeline';
+
+const workspaceRoot = resolve(__dirname, '../../..');
+let args: string[];
+try {
+  args = nxArgs(loadPipeline(workspaceRoot), parseArgs(process.argv.slice(2)));
+} catch (error) {
+  console.error(`pipeline: ${(error as Error).message}`);
+  process.exit(2);
+}
+console.log(`pipeline: nx ${args.join(' ')}`);
+const result = spawnSync('npx', ['nx', ...args], {
+  cwd: workspaceRoot,
+  stdio: 'inherit',
+  env: { ...process.env, [STAGE_REPORT_ENV]: '1' },
+});
+process.exit(result.status ?? 1);

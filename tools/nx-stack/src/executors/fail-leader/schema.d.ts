@@ -1,0 +1,5 @@
+export interface FailLeaderExecutorSchema {
+  timeoutSeconds?: number;
+  writeIntervalMs?: number;
+  json?: boolean;
+}

@@ -1,0 +1,5 @@
+export interface FailMasterExecutorSchema {
+  timeoutSeconds?: number;
+  writeIntervalMs?: number;
+  json?: boolean;
+}

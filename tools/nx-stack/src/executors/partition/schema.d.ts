@@ -1,0 +1,6 @@
+export interface PartitionExecutorSchema {
+  timeoutSeconds?: number;
+  writeIntervalMs?: number;
+  sampleIntervalMs?: number;
+  json?: boolean;
+}

@@ -1,0 +1,6 @@
+export interface SwitchoverExecutorSchema {
+  candidate?: number;
+  timeoutSeconds?: number;
+  writeIntervalMs?: number;
+  json?: boolean;
+}
