@@ -1,0 +1,168 @@
+import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
+
+// A throwaway stack beside any developer stack: its own names, ports shifted by 22000.
+const STACK = 'paws360-it-redis';
+const env = testStackEnv(STACK, 22000);
+const docker = new StackDocker(STACK);
+const redisMember = (n: number) => `${STACK}-redis-${n}`;
+const sentinelMember = (n: number) => `${STACK}-sentinel-${n}`;
+
+interface HealthJson {
+  service: string;
+  healthy: boolean;
+  components: Array<{ name: string; status: string; role: string; detail: string }>;
+}
+
+interface SimulationJson {
+  scenario: string;
+  service: string;
+  passed: boolean;
+  measurements: Record<string, number | string>;
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  timeline: Array<{ atMs: number; event: string }>;
+}
+
+/** redis-cli inside a Redis member, authenticated with the stack's password (from the container's env, never on the command line). */
+const redisCli = async (n: number, ...args: string[]) =>
+  (await docker.exec(redisMember(n), ['sh', '-c', 'REDISCLI_AUTH="$REDIS_PASSWORD" exec redis-cli "$@"', 'sh', ...args])).stdout.trim();
+/** redis-cli against Sentinel 1 (Sentinel has no password). */
+const sentinelCli = async (...args: string[]) => (await docker.exec(sentinelMember(1), ['redis-cli', '-p', '26379', ...args])).stdout.trim();
+
+/** redis-cli's plain output of a flat [key, value, …] reply as a map. */
+const pairs = (lines: string[]) => Object.fromEntries(Array.from({ length: lines.length / 2 }, (_, i) => [lines[2 * i], lines[2 * i + 1]]));
+/** SENTINEL REPLICAS / SENTINELS: one record per instance; each starts with its "name" field. */
+const records = (text: string) =>
+  text
+    .split(/\n(?=name\n)/)
+    .filter((chunk) => chunk.trim())
+    .map((chunk) => pairs(chunk.split('\n')));
+
+async function health(service: 'redis' | 'sentinel'): Promise<{ exitCode: number; json: HealthJson }> {
+  const result = await nx(env, 'run', `${service}:health`, '--json');
+  return { exitCode: result.exitCode, json: jsonLine<HealthJson>(result.output) };
+}
+
+/** The member number the Sentinels name as master. */
+async function masterMember(): Promise<number> {
+  const [host] = (await sentinelCli('SENTINEL', 'get-master-addr-by-name', 'mymaster')).split('\n');
+  const match = /^redis-(\d+)$/.exec(host);
+  if (!match) throw new Error(`the Sentinels name no Redis member as master: ${host}`);
+  return Number(match[1]);
+}
+
+async function up() {
+  const result = await nx(env, 'run', 'sentinel:up');
+  expect({ exitCode: result.exitCode, output: result.output }).toMatchObject({ exitCode: 0 });
+  return result;
+}
+
+const downAll = (...flags: string[]) => nx(env, 'run-many', '-t', 'down', ...flags, '-p', 'redis', 'sentinel');
+
+beforeAll(async () => {
+  await downAll('--wipe');
+});
+
+afterAll(async () => {
+  await downAll('--wipe');
+});
+
+describe('redis + sentinel on a real engine', () => {
+  it('sentinel:up brings up redis, then the Sentinels, both healthy', async () => {
+    const result = await up();
+    expect(result.output).toMatch(/redis: 3\/3 healthy/);
+    expect(result.output).toMatch(/sentinel: 3\/3 healthy/);
+    expect((await docker.containers('redis')).map((c) => c.name).sort()).toEqual([1, 2, 3].map(redisMember));
+    expect((await docker.containers('sentinel')).map((c) => c.name).sort()).toEqual([1, 2, 3].map(sentinelMember));
+  });
+
+  it('real clients agree: Sentinel sees the master, 2 replicas, 2 other Sentinels and a quorum; INFO on the master', async () => {
+    const masters = (await sentinelCli('SENTINEL', 'masters')).split('\n');
+    const master = pairs(masters);
+    expect(master).toMatchObject({ name: 'mymaster', ip: 'redis-1', port: '6379', flags: 'master', 'num-slaves': '2', 'num-other-sentinels': '2', quorum: '2' });
+
+    const replicas = records(await sentinelCli('SENTINEL', 'replicas', 'mymaster'));
+    expect(replicas.map((r) => r.ip).sort()).toEqual(['redis-2', 'redis-3']);
+    for (const r of replicas) expect(r).toMatchObject({ flags: 'slave', 'master-link-status': 'ok', 'master-host': 'redis-1' });
+
+    const sentinels = records(await sentinelCli('SENTINEL', 'sentinels', 'mymaster'));
+    expect(sentinels.map((s) => s.ip).sort()).toEqual(['sentinel-2', 'sentinel-3']);
+    for (const s of sentinels) expect(s.flags).toBe('sentinel');
+
+    expect(await sentinelCli('SENTINEL', 'ckquorum', 'mymaster')).toBe('OK 3 usable Sentinels. Quorum and failover authorization can be reached');
+
+    const info = await redisCli(1, 'INFO', 'replication');
+    expect(info).toContain('role:master');
+    expect(info).toContain('connected_slaves:2');
+    expect(info).toMatch(/slave\d:ip=redis-2,port=6379,state=online/);
+    expect(info).toMatch(/slave\d:ip=redis-3,port=6379,state=online/);
+  });
+
+  it('health --json: both healthy, and the plugin names the master the real clients name', async () => {
+    const redis = await health('redis');
+    expect(redis.exitCode).toBe(0);
+    expect(redis.json).toMatchObject({ service: 'redis', healthy: true });
+    expect(redis.json.components.map((c) => [c.name, c.status, c.role])).toEqual([
+      [redisMember(1), 'healthy', 'master'],
+      [redisMember(2), 'healthy', 'replica'],
+      [redisMember(3), 'healthy', 'replica'],
+    ]);
+    expect(redis.json.components[1].detail).toContain('replica of redis-1:6379 · link up');
+
+    const sentinel = await health('sentinel');
+    expect(sentinel.exitCode).toBe(0);
+    expect(sentinel.json).toMatchObject({ service: 'sentinel', healthy: true });
+    for (const c of sentinel.json.components) {
+      expect(c).toMatchObject({ status: 'healthy', role: 'sentinel' });
+      expect(c.detail).toContain('master redis-1:6379 · 2 replicas · 2 other Sentinels · quorum 2');
+    }
+  });
+
+  it('redis:fail-master --json: a replica is promoted, no acknowledged write is lost, the old master comes back as a replica', async () => {
+    const result = await nx(env, 'run', 'redis:fail-master', '--json');
+    const report = jsonLine<SimulationJson>(result.output);
+    expect({ exitCode: result.exitCode, passed: report.passed, checks: report.checks }).toMatchObject({ exitCode: 0, passed: true });
+    expect(report).toMatchObject({ scenario: 'fail-master', service: 'redis' });
+    expect(report.measurements.lostWrites).toBe(0);
+    expect(report.measurements.writesAcked).toBeGreaterThan(0);
+    for (const m of ['promotionSeconds', 'writeGapSeconds', 'rejoinSeconds']) expect([m, typeof report.measurements[m]]).toEqual([m, 'number']);
+    expect(report.checks.find((c) => c.name === `${redisMember(1)} rejoins as a replica`)).toMatchObject({ ok: true });
+
+    // The real clients agree with the report.
+    const newMaster = await masterMember();
+    expect(`redis-${newMaster}:6379`).toBe(report.measurements.newMaster);
+    expect(newMaster).not.toBe(1);
+    const oldMaster = await redisCli(1, 'INFO', 'replication');
+    expect(oldMaster).toContain('role:slave');
+    expect(oldMaster).toContain(`master_host:redis-${newMaster}`);
+    expect(oldMaster).toContain('master_link_status:up');
+    expect((await health('redis')).json.components.find((c) => c.name === redisMember(1))).toMatchObject({ status: 'healthy', role: 'replica' });
+    expect((await health('sentinel')).exitCode).toBe(0);
+    // The markers are in the logs.
+    const log = await docker.runtime.logs(await docker.id(sentinelMember(1)), { tail: 200 });
+    expect(log).toContain(`fail-master: hard-stopping the master ${redisMember(1)}`);
+  });
+
+  it('down then up keeps the data; down --wipe then up starts empty', async () => {
+    const master = await masterMember();
+    expect(await redisCli(master, 'SET', 'paws360:it:kept', 'yes')).toBe('OK');
+    expect(Number(await redisCli(master, 'WAIT', '2', '5000'))).toBe(2);
+
+    expect((await downAll()).exitCode).toBe(0);
+    expect(await docker.containers('redis')).toHaveLength(0);
+    expect(await docker.containers('sentinel')).toHaveLength(0);
+    expect(await docker.volumes('redis')).toHaveLength(3);
+    expect(await docker.volumes('sentinel')).toHaveLength(3);
+    await up();
+    // The Sentinels remember the failover, and every member has the key.
+    expect(await masterMember()).toBe(master);
+    for (const n of [1, 2, 3]) expect([n, await redisCli(n, 'GET', 'paws360:it:kept')]).toEqual([n, 'yes']);
+
+    expect((await downAll('--wipe')).exitCode).toBe(0);
+    expect(await docker.volumes('redis')).toHaveLength(0);
+    expect(await docker.volumes('sentinel')).toHaveLength(0);
+    await up();
+    expect(await masterMember()).toBe(1);
+    await waitFor('the stack to be healthy', async () => (await health('sentinel')).exitCode === 0, 60_000, 1000);
+    expect(await redisCli(1, 'GET', 'paws360:it:kept')).toBe('');
+  });
+});
