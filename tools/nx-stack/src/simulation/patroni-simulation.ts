@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ExecutorContext } from '@nx/devkit';
 import type { ServiceDefinition } from '../config/service-config';
 import { allServices, currentService, stackOf, type ExecutorDeps } from '../executors/executor-support';
@@ -268,3 +269,10 @@ export function markAt(timeline: Timeline, atMs: number, event: string): number 
   timeline.events.sort((a, b) => a.atMs - b.atMs);
   return at;
 }
+
+/** Options every Patroni simulation with a writer takes (each adds its own). */
+export const patroniWriterOptions = {
+  timeoutSeconds: z.number().positive().default(120),
+  writeIntervalMs: z.number().int().min(0).default(20),
+  json: z.boolean().default(false),
+};

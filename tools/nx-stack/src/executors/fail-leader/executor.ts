@@ -1,22 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import {
-  awaitAcks,
-  awaitNewLeader,
-  awaitRejoin,
-  DEFAULT_WRITE_ON_MS,
-  defaultSimDeps,
-  mark,
-  markAt,
-  patroniScene,
-  restoreMember,
-  routerCheck,
-  secondsBetween,
-  sleep,
-  startWriter,
-  verifyWrites,
-  type PatroniSimDeps,
-} from '../../simulation/patroni-simulation';
+import { awaitAcks, awaitNewLeader, awaitRejoin, DEFAULT_WRITE_ON_MS, defaultSimDeps, mark, markAt, patroniScene, type PatroniSimDeps, patroniWriterOptions, restoreMember, routerCheck, secondsBetween, sleep, startWriter, verifyWrites } from '../../simulation/patroni-simulation';
 import { renderReport, passed, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { firstAckSentAfter, longestGap } from '../../simulation/sql-writer';
 import { Timeline } from '../../simulation/timeline';
@@ -25,12 +9,9 @@ import type { FailLeaderExecutorSchema } from './schema';
 
 export const failLeaderOptions = z
   .object({
-    timeoutSeconds: z.number().positive().default(120),
-    writeIntervalMs: z.number().int().min(0).default(20),
-    json: z.boolean().default(false),
+    ...patroniWriterOptions,
   })
   .strict();
-
 
 /**
  * Hard-stops the Patroni leader (SIGKILL: no chance to hand its leader key

@@ -1,21 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import {
-  awaitAcks,
-  awaitRejoin,
-  DEFAULT_WRITE_ON_MS,
-  defaultSimDeps,
-  mark,
-  markAt,
-  patroniScene,
-  restoreMember,
-  routerCheck,
-  secondsBetween,
-  sleep,
-  startWriter,
-  verifyWrites,
-  type PatroniSimDeps,
-} from '../../simulation/patroni-simulation';
+import { awaitAcks, awaitRejoin, DEFAULT_WRITE_ON_MS, defaultSimDeps, mark, markAt, patroniScene, type PatroniSimDeps, patroniWriterOptions, restoreMember, routerCheck, secondsBetween, sleep, startWriter, verifyWrites } from '../../simulation/patroni-simulation';
 import { renderReport, passed, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { firstAckSentAfter } from '../../simulation/sql-writer';
 import { Timeline } from '../../simulation/timeline';
@@ -26,10 +11,8 @@ import type { PartitionExecutorSchema } from './schema';
 
 export const partitionOptions = z
   .object({
-    timeoutSeconds: z.number().positive().default(120),
-    writeIntervalMs: z.number().int().min(0).default(20),
     sampleIntervalMs: z.number().int().positive().default(250),
-    json: z.boolean().default(false),
+    ...patroniWriterOptions,
   })
   .strict();
 

@@ -1,23 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { API_PORT } from '../../health/probes/patroni-probe';
-import {
-  awaitAcks,
-  awaitNewLeader,
-  awaitRejoin,
-  DEFAULT_WRITE_ON_MS,
-  defaultSimDeps,
-  mark,
-  markAt,
-  patroniScene,
-  restoreMember,
-  routerCheck,
-  secondsBetween,
-  sleep,
-  startWriter,
-  verifyWrites,
-  type PatroniSimDeps,
-} from '../../simulation/patroni-simulation';
+import { awaitAcks, awaitNewLeader, awaitRejoin, DEFAULT_WRITE_ON_MS, defaultSimDeps, mark, markAt, patroniScene, type PatroniSimDeps, patroniWriterOptions, restoreMember, routerCheck, secondsBetween, sleep, startWriter, verifyWrites } from '../../simulation/patroni-simulation';
 import { renderReport, passed, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { longestGap } from '../../simulation/sql-writer';
 import { Timeline } from '../../simulation/timeline';
@@ -28,12 +12,9 @@ import type { SwitchoverExecutorSchema } from './schema';
 export const switchoverOptions = z
   .object({
     candidate: z.number().int().positive().optional(),
-    timeoutSeconds: z.number().positive().default(120),
-    writeIntervalMs: z.number().int().min(0).default(20),
-    json: z.boolean().default(false),
+    ...patroniWriterOptions,
   })
   .strict();
-
 
 /**
  * A planned leader change: Patroni's POST /switchover on the leader (what
