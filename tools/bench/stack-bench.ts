@@ -3,7 +3,7 @@
  * machine and prints a markdown table (JSON in dist/bench/). A benchmark, not
  * a test: it reports against the goals, it does not fail on them.
  *
- * Runs on its own stack (paws360-bench, ports +30000) and removes it after,
+ * Runs on its own stack (paws360-bench, ports +33000) and removes it after,
  * so it never disturbs a developer's running stack.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
 
 const STACK = 'paws360-bench';
-const env = testStackEnv(STACK, 30000);
+const env = testStackEnv(STACK, 33000);
 const docker = new StackDocker(STACK);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 

@@ -1,8 +1,8 @@
 import { StackDocker, jsonLine, nx, testStackEnv } from '@paws360/stack-testing';
 
-// The whole stack under the API, on a throwaway stack of its own (ports +24000).
+// The whole stack under the API, on a throwaway stack of its own (ports +28000).
 const STACK = 'paws360-it-api';
-const OFFSET = 24000;
+const OFFSET = 28000;
 const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const api = `http://127.0.0.1:${3000 + OFFSET}`;

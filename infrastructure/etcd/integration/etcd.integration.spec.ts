@@ -1,9 +1,9 @@
 import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
 import { createServer, type Server } from 'node:net';
 
-// A throwaway stack beside any developer stack: its own names, ports shifted by 20000.
+// A throwaway stack beside any developer stack: its own names, ports shifted by 21000.
 const STACK = 'paws360-it-etcd';
-const env = testStackEnv(STACK, 20000);
+const env = testStackEnv(STACK, 21000);
 const docker = new StackDocker(STACK);
 const member = (n: number) => `${STACK}-etcd-${n}`;
 
@@ -106,11 +106,11 @@ describe('etcd up refuses bad situations and leaves nothing behind', () => {
   it('a busy host port: names the port and its variable, creates nothing', async () => {
     await nx(env, 'run', 'etcd:down', '--wipe');
     blocker = createServer();
-    await new Promise<void>((resolve) => blocker!.listen(22380, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => blocker!.listen(23380, '127.0.0.1', resolve));
 
     const result = await nx(env, 'run', 'etcd:up');
     expect(result.exitCode).not.toBe(0);
-    expect(result.output).toContain('22380');
+    expect(result.output).toContain('23380');
     expect(result.output).toContain('PAWS360_ETCD_CLIENT_PORT');
     expect(await docker.containers('etcd')).toHaveLength(0);
     expect(await docker.volumes('etcd')).toHaveLength(0);

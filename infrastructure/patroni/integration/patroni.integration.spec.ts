@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 
-// A throwaway stack beside any developer stack: its own names, ports shifted by 21000
-// (router 5432 → 26432, 5433 → 26433; Patroni API 8008 → 29008…).
+// A throwaway stack beside any developer stack: its own names, ports shifted by 22000
+// (router 5432 → 27432, 5433 → 27433; Patroni API 8008 → 30008…).
 const STACK = 'paws360-it-pg';
-const OFFSET = 21000;
+const OFFSET = 22000;
 const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const patroni = (n: number) => `${STACK}-patroni-${n}`;

@@ -1,8 +1,8 @@
 import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
 
-// A throwaway stack beside any developer stack: its own names, ports shifted by 22000.
+// A throwaway stack beside any developer stack: its own names, ports shifted by 23000.
 const STACK = 'paws360-it-redis';
-const env = testStackEnv(STACK, 22000);
+const env = testStackEnv(STACK, 23000);
 const docker = new StackDocker(STACK);
 const redisMember = (n: number) => `${STACK}-redis-${n}`;
 const sentinelMember = (n: number) => `${STACK}-sentinel-${n}`;
