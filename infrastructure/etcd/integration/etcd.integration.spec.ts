@@ -52,6 +52,22 @@ describe('etcd on a real engine', () => {
     expect(JSON.parse(status.stdout)).toHaveLength(3);
   });
 
+  it('an image whose tag was removed is built again, never replayed from the Nx cache as present', async () => {
+    const first = await nx(env, 'run', 'etcd:image');
+    expect(first.exitCode).toBe(0);
+    const tag = /paws360\/etcd:[0-9a-f]{12}/.exec(first.output)?.[0];
+    expect(tag).toBeDefined();
+    // The image lives on under :latest: only its content-hash tag goes.
+    await docker.runtime.removeImage(tag!);
+    expect(await docker.runtime.imageId(tag!)).toBeUndefined();
+
+    const second = await nx(env, 'run', 'etcd:image');
+    expect(second.exitCode).toBe(0);
+    expect(second.output).toContain(`built ${tag}`);
+    expect(second.output).not.toMatch(/local cache|remote cache/);
+    expect(await docker.runtime.imageId(tag!)).toBeDefined();
+  });
+
   it('a second up on a healthy stack recreates nothing', async () => {
     const before = (await docker.containers('etcd')).map((c) => c.id).sort();
     const result = await up();

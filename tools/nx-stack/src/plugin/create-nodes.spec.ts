@@ -112,6 +112,8 @@ describe('createNodes', () => {
     expect(inputs).toContain('!{projectRoot}/**/*.md');
     const runtime = inputs.find((i): i is { runtime: string } => typeof i === 'object' && 'runtime' in i);
     expect(runtime?.runtime).toMatch(/^docker images .*--filter label=io\.paws360\.service=etcd/);
+    // Tags are part of it: an untagged image (still there under :latest) must not replay as built.
+    expect(runtime?.runtime).toContain('{{.Repository}}:{{.Tag}}');
   });
 
   it('a context outside the project folder becomes a workspace-relative input', async () => {

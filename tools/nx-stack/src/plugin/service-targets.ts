@@ -91,7 +91,10 @@ export function serviceTargets(
         ...(buildTarget
           ? [{ dependentTasksOutputFiles: '**/*' }]
           : [contextInput(service), `!{projectRoot}/service.json`, `!{projectRoot}/**/*.md`, `!{projectRoot}/**/*.spec.ts`]),
-        { runtime: `docker images --quiet --no-trunc --filter label=${LABELS.service}=${name} 2>/dev/null || echo no-engine` },
+        // Ids *and* tags: a removed tag whose image lives on under :latest must change the hash too.
+        {
+          runtime: `docker images --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' --filter label=${LABELS.service}=${name} 2>/dev/null || echo no-engine`,
+        },
       ],
       outputs: [],
       metadata: describe(`Build the ${name} image from ${service.config.image.dockerfile}, skipped when its content hash is unchanged`),

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { DockerodeRuntime, engineEndpoint } from './dockerode-runtime';
+import { DockerodeRuntime, compareCreated, engineEndpoint } from './dockerode-runtime';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
 
 /** An error as dockerode's modem reports an engine answer: statusCode plus the engine's JSON body. */
@@ -91,6 +91,7 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
   it('createContainer: ports on 127.0.0.1 only, volumes as mounts, env, labels, aliases, init and restart policy', async () => {
     const { docker, runtime } = stubDocker();
     docker.createContainer.mockResolvedValue({ id: 'abc' });
+    docker.listNetworks.mockResolvedValue([{ Name: 'paws360-backend', Id: 'net1', Created: '2026-11-22T10:00:00Z' }]);
     const id = await runtime.createContainer({
       name: 'paws360-etcd-1',
       image: 'paws360/etcd:abc',
@@ -118,10 +119,10 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
         PortBindings: { '2379/tcp': [{ HostIp: '127.0.0.1', HostPort: '2380' }] },
         Mounts: [{ Type: 'volume', Source: 'paws360-etcd-1-data', Target: '/var/lib/etcd' }],
         RestartPolicy: { Name: 'unless-stopped' },
-        NetworkMode: 'paws360-backend',
+        NetworkMode: 'net1',
         Init: true,
       },
-      NetworkingConfig: { EndpointsConfig: { 'paws360-backend': { Aliases: ['etcd-1'] } } },
+      NetworkingConfig: { EndpointsConfig: { net1: { Aliases: ['etcd-1'] } } },
     });
   });
 
@@ -246,13 +247,17 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
 
   it('networks: created once, a lost creation race is fine, removal reports whether it is gone', async () => {
     const { docker, network, runtime } = stubDocker();
-    docker.listNetworks.mockResolvedValueOnce([{ Name: 'paws360-backend' }]).mockResolvedValue([]);
+    const mine = { Name: 'paws360-backend', Id: 'mine', Created: '2026-11-22T10:00:00.5Z' };
+    docker.listNetworks.mockResolvedValueOnce([mine]);
     expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
-    docker.createNetwork.mockResolvedValueOnce({});
+    docker.listNetworks.mockResolvedValueOnce([]).mockResolvedValueOnce([mine]);
+    docker.createNetwork.mockResolvedValueOnce({ id: 'mine' });
     expect(await runtime.ensureNetwork('paws360-backend', { a: 'b' })).toBe(true);
     expect(docker.createNetwork).toHaveBeenCalledWith({ Name: 'paws360-backend', Driver: 'bridge', Labels: { a: 'b' }, CheckDuplicate: true });
+    docker.listNetworks.mockResolvedValueOnce([]);
     docker.createNetwork.mockRejectedValueOnce(engineError(409, 'network exists'));
     expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
+    docker.listNetworks.mockResolvedValue([]);
 
     network.remove.mockResolvedValueOnce(undefined);
     expect(await runtime.removeNetwork('n')).toBe(true);
@@ -260,6 +265,32 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(await runtime.removeNetwork('n')).toBe(true);
     network.remove.mockRejectedValueOnce(engineError(403, 'has active endpoints'));
     expect(await runtime.removeNetwork('n')).toBe(false);
+  });
+
+  it('networks: two parallel creations of one name keep the first created; the loser removes its own', async () => {
+    const { docker, network, runtime } = stubDocker();
+    // Created .12 s after the winner's .1 s: as strings "….12Z" would sort first.
+    const winner = { Name: 'paws360-backend', Id: 'zzz', Created: '2026-11-22T10:00:00.1Z' };
+    const loser = { Name: 'paws360-backend', Id: 'aaa', Created: '2026-11-22T10:00:00.12Z' };
+    docker.listNetworks.mockResolvedValueOnce([]).mockResolvedValueOnce([loser, winner]);
+    docker.createNetwork.mockResolvedValueOnce({ id: 'aaa' });
+    network.remove.mockResolvedValueOnce(undefined);
+    expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
+    expect(docker.getNetwork).toHaveBeenCalledWith('aaa');
+    expect(network.remove).toHaveBeenCalledTimes(1);
+
+    // Meanwhile containers and connects go to the winner by id, never by the ambiguous name.
+    docker.listNetworks.mockResolvedValue([loser, winner, { Name: 'paws360-backend-2', Id: 'other', Created: '2026-11-22T09:00:00Z' }]);
+    docker.getNetwork.mockClear();
+    await runtime.connectNetwork('paws360-backend', 'c1', ['etcd-1']);
+    expect(docker.getNetwork).toHaveBeenCalledWith('zzz');
+    expect(network.connect).toHaveBeenCalledWith({ Container: 'c1', EndpointConfig: { Aliases: ['etcd-1'] } });
+  });
+
+  it('compareCreated orders nanosecond times numerically', () => {
+    expect(compareCreated('2026-11-22T10:00:00.1Z', '2026-11-22T10:00:00.12Z')).toBe(-1);
+    expect(compareCreated('2026-11-22T10:00:01Z', '2026-11-22T10:00:00.999999999Z')).toBe(1);
+    expect(compareCreated('2026-11-22T10:00:00.5Z', '2026-11-22T10:00:00.500Z')).toBe(0);
   });
 
   it('volumes: created only when missing, listed by label, a gone one removes fine', async () => {

@@ -22,6 +22,17 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   return env.DOCKER_HOST || 'unix:///var/run/docker.sock';
 }
 
+/** Orders the engine's RFC 3339 times with nanoseconds (trailing zeros trimmed, so not as strings). */
+export function compareCreated(a: string | undefined, b: string | undefined): number {
+  const nanos = (time: string | undefined) => {
+    const match = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(time ?? '');
+    if (!match) return 0n;
+    return BigInt(Date.parse(`${match[1]}${match[3]}`)) * 1_000_000n + BigInt((match[2] ?? '').padEnd(9, '0').slice(0, 9));
+  };
+  const [x, y] = [nanos(a), nanos(b)];
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
 /** "repo/name:tag" → ["repo/name", "tag"] (a registry port's colon is not a tag). */
 function splitTag(ref: string): [string, string] {
   const colon = ref.lastIndexOf(':');
@@ -133,6 +144,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       // 127.0.0.1 only: a developer's stack is never reachable from the network.
       bindings[`${port.container}/tcp`] = [{ HostIp: '127.0.0.1', HostPort: String(port.host) }];
     }
+    // By id: a name another `up` has just duplicated would be ambiguous.
+    const networkId = await this.requireNetworkId(spec.network, `docker create ${spec.name}`);
     const container = await this.call(`docker create ${spec.name}`, () =>
       this.docker.createContainer({
         name: spec.name,
@@ -147,11 +160,11 @@ export class DockerodeRuntime implements ContainerRuntime {
           PortBindings: bindings,
           Mounts: spec.mounts.map((m) => ({ Type: 'volume' as const, Source: m.volume, Target: m.target })),
           RestartPolicy: { Name: 'unless-stopped' },
-          NetworkMode: spec.network,
+          NetworkMode: networkId,
           Init: true,
         },
         NetworkingConfig: {
-          EndpointsConfig: { [spec.network]: { Aliases: spec.aliases } },
+          EndpointsConfig: { [networkId]: { Aliases: spec.aliases } },
         },
       }),
     );
@@ -260,19 +273,42 @@ export class DockerodeRuntime implements ContainerRuntime {
     return { exitCode: info.ExitCode ?? -1, stdout, stderr };
   }
 
+  /**
+   * The network a name stands for. The engine's duplicate check is not atomic:
+   * two services' `up` running in parallel can both create `<stack>-backend`.
+   * Of networks sharing a name, the first created wins, a rule every process
+   * agrees on, since the winner exists before anyone's own create returns.
+   */
+  private async networkId(name: string): Promise<string | undefined> {
+    const list = await this.call('docker network ls', () => this.docker.listNetworks({ filters: { name: [name] } }));
+    const same = list.filter((n) => n.Name === name);
+    same.sort((a, b) => compareCreated(a.Created, b.Created) || a.Id.localeCompare(b.Id));
+    return same[0]?.Id;
+  }
+
+  private async requireNetworkId(name: string, operation: string): Promise<string> {
+    const id = await this.networkId(name);
+    if (!id) throw new RuntimeOperationError(operation, `network ${name} not found`, 404);
+    return id;
+  }
+
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {
-    const existing = await this.call('docker network ls', () => this.docker.listNetworks({ filters: { name: [name] } }));
-    if (existing.some((n) => n.Name === name)) return false;
+    if (await this.networkId(name)) return false;
+    let created: string;
     try {
-      await this.call(`docker network create ${name}`, () =>
+      const network = await this.call(`docker network create ${name}`, () =>
         this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: labels, CheckDuplicate: true }),
       );
+      created = network.id;
     } catch (error) {
-      // Two services' `up` running in parallel may both create it: the loser is fine.
+      // A parallel `up` created it first and the engine noticed: theirs is fine.
       if (error instanceof RuntimeOperationError && error.statusCode === 409) return false;
       throw error;
     }
-    return true;
+    if ((await this.networkId(name)) === created) return true;
+    // A parallel `up` won the race: remove our duplicate before anyone uses it.
+    await this.call(`docker network rm ${created.slice(0, 12)}`, () => this.docker.getNetwork(created).remove()).catch(() => undefined);
+    return false;
   }
 
   async removeNetwork(name: string): Promise<boolean> {
@@ -289,13 +325,17 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async connectNetwork(network: string, containerId: string, aliases: string[]): Promise<void> {
     await this.call(`docker network connect ${network} ${containerId.slice(0, 12)}`, () =>
-      this.docker.getNetwork(network).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } }),
+      this.requireNetworkId(network, `docker network connect ${network}`).then((id) =>
+        this.docker.getNetwork(id).connect({ Container: containerId, EndpointConfig: { Aliases: aliases } }),
+      ),
     );
   }
 
   async disconnectNetwork(network: string, containerId: string): Promise<void> {
     await this.call(`docker network disconnect ${network} ${containerId.slice(0, 12)}`, () =>
-      this.docker.getNetwork(network).disconnect({ Container: containerId, Force: true }),
+      this.requireNetworkId(network, `docker network disconnect ${network}`).then((id) =>
+        this.docker.getNetwork(id).disconnect({ Container: containerId, Force: true }),
+      ),
     );
   }
 
