@@ -259,12 +259,19 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
     docker.listNetworks.mockResolvedValue([]);
 
+    docker.listNetworks.mockResolvedValue([{ Name: 'n', Id: 'n1' }, { Name: 'n-other', Id: 'x' }]);
     network.remove.mockResolvedValueOnce(undefined);
     expect(await runtime.removeNetwork('n')).toBe(true);
     network.remove.mockRejectedValueOnce(engineError(404, 'gone'));
     expect(await runtime.removeNetwork('n')).toBe(true);
     network.remove.mockRejectedValueOnce(engineError(403, 'has active endpoints'));
     expect(await runtime.removeNetwork('n')).toBe(false);
+    // Duplicates of one name (left by a lost race): each removed by id.
+    docker.listNetworks.mockResolvedValue([{ Name: 'n', Id: 'n1' }, { Name: 'n', Id: 'n2' }]);
+    docker.getNetwork.mockClear();
+    network.remove.mockReset().mockResolvedValue(undefined);
+    expect(await runtime.removeNetwork('n')).toBe(true);
+    expect(docker.getNetwork.mock.calls).toEqual([['n1'], ['n2']]);
   });
 
   it('networks: two parallel creations of one name keep the first created; the loser removes its own', async () => {

@@ -312,15 +312,24 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async removeNetwork(name: string): Promise<boolean> {
-    try {
-      await this.call(`docker network rm ${name}`, () => this.docker.getNetwork(name).remove());
-      return true;
-    } catch (error) {
-      if (error instanceof RuntimeOperationError && error.statusCode === 404) return true;
-      // 403/409: it still has endpoints, another service of the stack is using it.
-      if (error instanceof RuntimeOperationError && (error.statusCode === 403 || error.statusCode === 409)) return false;
-      throw error;
+    // Every network of that exact name, by id: duplicates left by an older
+    // version (or a lost race) would make the name itself ambiguous.
+    const list = await this.call('docker network ls', () => this.docker.listNetworks({ filters: { name: [name] } }));
+    let gone = true;
+    for (const network of list.filter((n) => n.Name === name)) {
+      try {
+        await this.call(`docker network rm ${name}`, () => this.docker.getNetwork(network.Id).remove());
+      } catch (error) {
+        if (error instanceof RuntimeOperationError && error.statusCode === 404) continue;
+        // 403/409: it still has endpoints, another service of the stack is using it.
+        if (error instanceof RuntimeOperationError && (error.statusCode === 403 || error.statusCode === 409)) {
+          gone = false;
+          continue;
+        }
+        throw error;
+      }
     }
+    return gone;
   }
 
   async connectNetwork(network: string, containerId: string, aliases: string[]): Promise<void> {
