@@ -246,21 +246,23 @@ async function main() {
   const started = new Date();
   const sections = (process.env.BENCH_SECTIONS ?? 'etcd,data,pipeline').split(',');
   const rows: Row[] = [];
-  if (sections.includes('etcd')) {
+  const failures: string[] = [];
+  /** A section that fails still leaves the other sections' numbers, and says why in the table. */
+  const section = async (name: string, run: () => Promise<Row[]>, cleanup?: () => Promise<unknown>) => {
+    if (!sections.includes(name)) return;
     try {
-      rows.push(...(await etcdRows()));
+      rows.push(...(await run()));
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      failures.push(`${name}: ${reason}`);
+      rows.push({ measurement: `${name} section FAILED: ${reason}`, runs: 0 });
     } finally {
-      await nx(env, 'run', 'etcd:down', '--wipe');
+      await cleanup?.();
     }
-  }
-  if (sections.includes('data')) {
-    try {
-      rows.push(...(await dataTierRows()));
-    } finally {
-      await nx(env, 'run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe');
-    }
-  }
-  if (sections.includes('pipeline')) rows.push(...(await pipelineRows()));
+  };
+  await section('etcd', etcdRows, () => nx(env, 'run', 'etcd:down', '--wipe'));
+  await section('data', dataTierRows, () => nx(env, 'run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe'));
+  await section('pipeline', pipelineRows);
   const table = renderMarkdown(rows);
   const outDir = join(workspaceRoot, 'dist', 'bench');
   mkdirSync(outDir, { recursive: true });
@@ -271,6 +273,10 @@ async function main() {
   writeFileSync(join(outDir, 'bench.md'), table + '\n');
   console.log(table);
   console.log(`\n(JSON: dist/bench/bench.json; nx CLI wall includes Nx's own start-up and project graph)`);
+  if (failures.length) {
+    console.error(`bench: ${failures.length} section(s) failed:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((error) => {

@@ -18,6 +18,13 @@ describe('pipeline command', () => {
     expect(nxArgs(pipeline, parseArgs(['--affected']), { NX_BASE: 'abc', NX_HEAD: 'def' }).slice(-2)).toEqual(['--base=abc', '--head=def']);
   });
 
+  it('--affected with an explicit change set (--files, --uncommitted) adds no base, which nx would refuse', () => {
+    expect(nxArgs(pipeline, parseArgs(['--affected', '--files=infrastructure/redis/x']), {})).toEqual([
+      'affected', '-t', 'lint', 'test', 'build', 'integration', '--files=infrastructure/redis/x',
+    ]);
+    expect(nxArgs(pipeline, parseArgs(['--affected', '--uncommitted']), {})).not.toContainEqual(expect.stringMatching(/^--base/));
+  });
+
   it('--stages picks stages, always in pipeline order; an unknown one is refused', () => {
     expect(nxArgs(pipeline, parseArgs(['--stages=test,lint']), {})).toEqual(['run-many', '-t', 'lint', 'test']);
     expect(() => nxArgs(pipeline, parseArgs(['--stages=lint,deploy']), {})).toThrow('unknown stage deploy: the pipeline has lint, test, build, integration');

@@ -49,8 +49,11 @@ export function nxArgs(pipeline: PipelineDefinition, args: PipelineArgs, env: No
   if (unknown.length) throw new Error(`unknown stage${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: the pipeline has ${pipeline.stages.join(', ')}`);
   // Stages run in pipeline order whatever order they were asked in.
   const ordered = pipeline.stages.filter((s) => stages.includes(s));
-  const selection = args.affected
-    ? ['affected', '-t', ...ordered, `--base=${args.base ?? env.NX_BASE ?? pipeline.defaultBase}`, ...(args.head ?? env.NX_HEAD ? [`--head=${args.head ?? env.NX_HEAD}`] : [])]
-    : ['run-many', '-t', ...ordered];
+  // nx refuses a base together with an explicit change set (--files, --uncommitted, --untracked).
+  const explicitChanges = args.passthrough.some((a) => /^--(files|uncommitted|untracked)\b/.test(a));
+  const range = explicitChanges
+    ? []
+    : [`--base=${args.base ?? env.NX_BASE ?? pipeline.defaultBase}`, ...(args.head ?? env.NX_HEAD ? [`--head=${args.head ?? env.NX_HEAD}`] : [])];
+  const selection = args.affected ? ['affected', '-t', ...ordered, ...range] : ['run-many', '-t', ...ordered];
   return [...selection, ...args.passthrough];
 }
