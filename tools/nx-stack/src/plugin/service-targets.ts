@@ -1,7 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { join, normalize } from 'node:path';
 import type { ServiceDefinition, ServiceKind } from '../config/service-config';
-import { LABELS } from '../stack/naming';
 
 export const PLUGIN = '@paws360/nx-stack';
 
@@ -80,22 +79,15 @@ export function serviceTargets(
   const targets: Record<string, TargetConfiguration> = {
     image: {
       executor: `${PLUGIN}:image`,
-      // Cached by the build context's content; the runtime input lists the
-      // images present for this service, so a deleted image changes the hash
-      // and is rebuilt instead of being replayed from cache as present.
-      cache: true,
+      // Not cached by Nx: a replay could claim an image that has since been
+      // deleted (any key computed before the build cannot see what the build
+      // does). The executor itself skips the build when an image with the
+      // content hash of its inputs is present, asking the engine every time.
+      cache: false,
       ...(buildTarget ? { dependsOn: [buildTarget] } : {}),
-      inputs: [
-        // A context made by a build target lives in git-ignored dist/, which Nx
-        // does not hash: key the image on that target's outputs instead.
-        ...(buildTarget
-          ? [{ dependentTasksOutputFiles: '**/*' }]
-          : [contextInput(service), `!{projectRoot}/service.json`, `!{projectRoot}/**/*.md`, `!{projectRoot}/**/*.spec.ts`]),
-        // Ids *and* tags: a removed tag whose image lives on under :latest must change the hash too.
-        {
-          runtime: `docker images --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' --filter label=${LABELS.service}=${name} 2>/dev/null || echo no-engine`,
-        },
-      ],
+      inputs: buildTarget
+        ? [{ dependentTasksOutputFiles: '**/*' }]
+        : [contextInput(service), `!{projectRoot}/service.json`, `!{projectRoot}/**/*.md`, `!{projectRoot}/**/*.spec.ts`],
       outputs: [],
       metadata: describe(`Build the ${name} image from ${service.config.image.dockerfile}, skipped when its content hash is unchanged`),
     },
