@@ -24,7 +24,8 @@ afterAll(async () => {
 describe('the API on the real stack', () => {
   it('`nx run api:up` starts the data tier first, then the API, which is ready', async () => {
     const result = await nx(env, 'run', 'api:up');
-    expect({ exitCode: result.exitCode, output: result.output.slice(-3000) }).toMatchObject({ exitCode: 0 });
+    // On failure, say why: the tail of what nx printed (a diff of exit codes alone says nothing).
+    if (result.exitCode !== 0) throw new Error(`nx run api:up exited ${result.exitCode}:\n${result.output.slice(-4000)}`);
     const health = await nx(env, 'run', 'api:health', '--json');
     expect(jsonLine<{ healthy: boolean }>(health.output).healthy).toBe(true);
     expect((await json('/readyz')).status).toBe(200);
