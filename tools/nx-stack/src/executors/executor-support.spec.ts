@@ -3,9 +3,9 @@
 jest.mock('../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
 import { z } from 'zod';
-import { ConfigError } from '../config/config-error';
+import { ConfigError } from '../core/config-error';
 import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
-import { StackError } from '../stack/stack-errors';
+import { StackError } from '../core/errors';
 import { TestWorkspace, serviceJson, testDeps } from '../testing/executor-context';
 import { FakeRuntime } from '../testing/fake-runtime';
 import { allServices, currentService, parseOptions, projectRoot, runExecutor, serviceByName, stackOf } from './executor-support';

@@ -1,16 +1,16 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { ConfigError } from '../config/config-error';
-import { SERVICE_TAG } from '../plugin/constants';
-import { loadService } from '../config/load-service';
-import type { ServiceDefinition } from '../config/service-config';
-import type { ServiceProbe } from '../health/health-types';
+import { ConfigError } from '../core/config-error';
+import { SERVICE_TAG } from '../core/constants';
+import { loadService } from '../core/load-service';
+import type { ServiceDefinition } from '../core/service-config';
+import type { ServiceProbe } from '../kinds/kind';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { DockerodeRuntime } from '../runtime/dockerode-runtime';
 import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
-import { stackName } from '../stack/naming';
-import { StackError } from '../stack/stack-errors';
-import type { Progress } from '../util/progress';
+import { stackName } from '../core/naming';
+import { StackError } from '../core/errors';
+import type { Progress } from '../core/progress';
 
 /** What executors reach the outside world through; specs pass fakes. */
 export interface ExecutorDeps {

@@ -5,7 +5,7 @@ jest.mock('../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { SERVICE_KINDS, serviceConfigSchema } from '../config/service-config';
+import { SERVICE_KINDS, serviceConfigSchema } from '../core/service-config';
 import { PLUGIN, serviceTargets } from '../plugin/service-targets';
 
 /**

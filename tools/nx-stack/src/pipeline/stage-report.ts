@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTable } from '../util/table';
+import { renderTable } from '../core/table';
 
 /** The part of Nx's TaskResult the report reads (kept structural so specs need no Nx runtime). */
 export interface TaskOutcome {

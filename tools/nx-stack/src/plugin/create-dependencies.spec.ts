@@ -2,8 +2,8 @@ import { DependencyType, type CreateDependenciesContext, type ProjectConfigurati
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError } from '../config/config-error';
-import { SERVICE_TAG } from './constants';
+import { ConfigError } from '../core/config-error';
+import { SERVICE_TAG } from '../core/constants';
 import { createDependencies } from './create-dependencies';
 
 describe('createDependencies', () => {

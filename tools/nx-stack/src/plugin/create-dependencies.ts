@@ -1,8 +1,8 @@
 import { DependencyType, validateDependency, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
 import { join } from 'node:path';
-import { ConfigError } from '../config/config-error';
-import { SERVICE_FILE, loadService } from '../config/load-service';
-import { SERVICE_TAG } from './constants';
+import { ConfigError } from '../core/config-error';
+import { SERVICE_FILE, loadService } from '../core/load-service';
+import { SERVICE_TAG } from '../core/constants';
 
 /**
  * One static edge per entry of a service's dependsOn, so `nx graph` draws the

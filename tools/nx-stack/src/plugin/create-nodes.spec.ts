@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as plugin from '../index';
 import { INTEGRATION_DIR, createNodes } from './create-nodes';
-import { SERVICE_TAG } from './constants';
+import { SERVICE_TAG } from '../core/constants';
 import type { StackPluginOptions } from './service-targets';
 
 const BASE_TARGETS = ['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild', 'deploy', 'smoke'];

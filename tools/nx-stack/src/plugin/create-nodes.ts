@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createNodesFromFiles, type CreateNodes, type CreateNodesContext, type CreateNodesResult } from '@nx/devkit';
-import { loadServiceFile } from '../config/load-service';
-import { SERVICE_TAG } from './constants';
+import { loadServiceFile } from '../core/load-service';
+import { SERVICE_TAG } from '../core/constants';
 import { TARGET_GROUP, serviceTargets, type StackPluginOptions } from './service-targets';
 
 const SERVICE_GLOB = '**/service.json';

@@ -1,6 +1,6 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { join, normalize } from 'node:path';
-import type { ServiceDefinition, ServiceKind } from '../config/service-config';
+import type { ServiceDefinition, ServiceKind } from '../core/service-config';
 
 export const PLUGIN = '@paws360/nx-stack';
 

@@ -1,4 +1,4 @@
-import { renderTable } from '../util/table';
+import { renderTable } from '../core/table';
 import type { Timeline } from './timeline';
 
 export interface SimulationCheck {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { ExecutorDeps } from '../executors/executor-support';
-import { SERVICE_TAG } from '../plugin/constants';
-import { Progress } from '../util/progress';
+import { SERVICE_TAG } from '../core/constants';
+import { Progress } from '../core/progress';
 import type { FakeRuntime } from './fake-runtime';
 
 export const BASE_IMAGE = 'debian:bookworm-slim';

@@ -1,5 +1,5 @@
-import { absentMember } from '../health/members';
-import type { ComponentHealth, InspectReport, ProbeContext, ServiceProbe } from '../health/health-types';
+import { absentMember } from '../kinds/members';
+import type { ComponentHealth, InspectReport, ProbeContext, ServiceProbe } from '../kinds/kind';
 import type { PatroniSimDeps } from '../simulation/patroni-simulation';
 import type { Ack, Writer, WriteError, WriterOptions } from '../simulation/sql-writer';
 

@@ -1,5 +1,5 @@
-import { absentMember } from '../health/members';
-import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../health/health-types';
+import { absentMember } from '../kinds/members';
+import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kinds/kind';
 
 export interface FakeProbeOptions {
   /**

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { downService } from '../../stack/down';
+import { downService } from '../../lifecycle/down';
 import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { DownExecutorSchema } from './schema';
 

@@ -1,16 +1,16 @@
 // Specs hand executors their own runtime, so the real one is never made.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
-import type { ServiceDefinition } from '../../config/service-config';
-import type { ComponentHealth, ProbeContext, ServiceProbe } from '../../health/health-types';
-import { absentMember } from '../../health/members';
-import { ensureSecrets } from '../../stack/secrets';
+import type { ServiceDefinition } from '../../core/service-config';
+import type { ComponentHealth, ProbeContext, ServiceProbe } from '../../kinds/kind';
+import { absentMember } from '../../kinds/members';
+import { ensureSecrets } from '../../core/secrets';
 import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import upExecutor from '../up/executor';
 import failMasterExecutor, { failMasterOptions, type FailMasterHarness } from './executor';
-import type { AckedWrite, FailedWrite, FailMasterIo, WriterConfig } from './redis-traffic';
+import type { AckedWrite, FailedWrite, FailMasterIo, WriterConfig } from '../../simulation/redis-writer';
 
 const env = { PAWS360_PORT_OFFSET: '31000' };
 const redisJson = serviceJson({

@@ -1,17 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import type { ServiceDefinition } from '../../config/service-config';
-import { checkHealth, probeContext } from '../../health/check-health';
-import type { MemberView, ServiceHealth } from '../../health/health-types';
-import { DEFAULT_MASTER_NAME } from '../../health/probes/sentinel-probe';
+import type { ServiceDefinition } from '../../core/service-config';
+import { checkHealth, probeContext } from '../../kinds/health';
+import type { MemberView, ServiceHealth } from '../../kinds/kind';
+import { DEFAULT_MASTER_NAME } from '../../kinds/sentinel/sentinel-probe';
 import { markLogs } from '../../simulation/log-marker';
 import { passed, renderReport, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { Timeline } from '../../simulation/timeline';
-import { StackError } from '../../stack/stack-errors';
-import { waitHealthy } from '../../stack/up';
-import { Progress } from '../../util/progress';
+import { StackError } from '../../core/errors';
+import { waitHealthy } from '../../lifecycle/up';
+import { Progress } from '../../core/progress';
 import { allServices, currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
-import { createFailMasterIo, type Endpoint, type FailMasterIo, type Writer } from './redis-traffic';
+import { createFailMasterIo, type Endpoint, type FailMasterIo, type Writer } from '../../simulation/redis-writer';
 import type { FailMasterExecutorSchema } from './schema';
 
 export const failMasterOptions = z

@@ -1,8 +1,8 @@
 // Specs hand executors their own runtime, so the real one is never made.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
-import type { ComponentHealth, ProbeContext, ServiceProbe } from '../../health/health-types';
-import { absentMember } from '../../health/members';
+import type { ComponentHealth, ProbeContext, ServiceProbe } from '../../kinds/kind';
+import { absentMember } from '../../kinds/members';
 import { TestWorkspace, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';

@@ -1,16 +1,16 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { checkHealth } from '../../health/check-health';
-import type { ServiceHealth } from '../../health/health-types';
-import { observeMembers } from '../../health/members';
+import { checkHealth } from '../../kinds/health';
+import type { ServiceHealth } from '../../kinds/kind';
+import { observeMembers } from '../../kinds/members';
 import { markLogs } from '../../simulation/log-marker';
 import { renderReport, passed, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { Timeline } from '../../simulation/timeline';
-import { StackError } from '../../stack/stack-errors';
-import { waitHealthy } from '../../stack/up';
-import { Progress } from '../../util/progress';
+import { StackError } from '../../core/errors';
+import { waitHealthy } from '../../lifecycle/up';
+import { Progress } from '../../core/progress';
 import { allServices, currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
-import { etcdGet, etcdPut } from './etcd-kv';
+import { etcdGet, etcdPut } from '../../clients/etcd';
 import type { FailNodeExecutorSchema } from './schema';
 
 export const failNodeOptions = z

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { checkHealth } from '../../health/check-health';
-import { renderHealth } from '../../health/render-health';
+import { checkHealth } from '../../kinds/health';
+import { renderHealth } from '../../kinds/render-health';
 import { currentService, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { HealthExecutorSchema } from './schema';
 

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { ensureImage } from '../../stack/image';
-import { seconds } from '../../util/progress';
+import { ensureImage } from '../../lifecycle/image';
+import { seconds } from '../../core/progress';
 import { currentService, defaultDeps, parseOptions, runExecutor, type ExecutorDeps } from '../executor-support';
 import type { ImageExecutorSchema } from './schema';
 

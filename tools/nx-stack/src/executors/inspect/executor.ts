@@ -1,9 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { probeContext } from '../../health/check-health';
-import type { InspectReport } from '../../health/health-types';
-import { probeFor } from '../../health/probes';
-import { renderTable } from '../../util/table';
+import { probeContext } from '../../kinds/health';
+import type { InspectReport } from '../../kinds/kind';
+import { probeFor } from '../../kinds/registry';
+import { renderTable } from '../../core/table';
 import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { InspectExecutorSchema } from './schema';
 

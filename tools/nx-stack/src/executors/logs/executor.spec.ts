@@ -2,7 +2,7 @@
 // dockerode (slow to load) out of this suite.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
-import { StackError } from '../../stack/stack-errors';
+import { StackError } from '../../core/errors';
 import { TestWorkspace, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';

@@ -1,8 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import { LABELS, serviceLabels } from '../../stack/naming';
-import { StackError } from '../../stack/stack-errors';
+import { LABELS, serviceLabels } from '../../core/naming';
+import { StackError } from '../../core/errors';
 import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { LogsExecutorSchema } from './schema';
 

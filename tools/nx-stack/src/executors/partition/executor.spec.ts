@@ -1,7 +1,7 @@
 // Specs hand executors their own runtime, so the real one is never made.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
-import type { ServiceDefinition } from '../../config/service-config';
+import type { ServiceDefinition } from '../../core/service-config';
 import type { FakeContainer } from '../../testing/fake-runtime';
 import { TestWorkspace, testDeps } from '../../testing/executor-context';
 import { FakePatroniProbe, PATRONI_SERVICE, ROUTER_SERVICE, fakeSimDeps, healthyProbe } from '../../testing/fake-patroni';

@@ -5,7 +5,7 @@ import { renderReport, passed, reportJson, type SimulationReport } from '../../s
 import { firstAckSentAfter } from '../../simulation/sql-writer';
 import { Timeline } from '../../simulation/timeline';
 import { WritabilitySampler, writableMembers, type WritabilitySample } from '../../simulation/writability-sampler';
-import { networkName } from '../../stack/naming';
+import { networkName } from '../../core/naming';
 import { defaultDeps, parseOptions, runExecutor, type ExecutorDeps } from '../executor-support';
 import type { PartitionExecutorSchema } from './schema';
 

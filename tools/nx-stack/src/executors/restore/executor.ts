@@ -1,9 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { renderHealth } from '../../health/render-health';
-import { startLayers } from '../../stack/start-order';
-import { upService, type UpResult } from '../../stack/up';
-import { seconds } from '../../util/progress';
+import { renderHealth } from '../../kinds/render-health';
+import { startLayers } from '../../lifecycle/start-order';
+import { upService, type UpResult } from '../../lifecycle/up';
+import { seconds } from '../../core/progress';
 import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { RestoreExecutorSchema } from './schema';
 

@@ -2,7 +2,7 @@
 // dockerode (slow to load) out of this suite.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
-import type { ServiceDefinition } from '../../config/service-config';
+import type { ServiceDefinition } from '../../core/service-config';
 import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
 import { fakeProbe, type FakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';

@@ -1,11 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { API_PORT } from '../../health/probes/patroni-probe';
+import { API_PORT } from '../../kinds/patroni/patroni-probe';
 import { awaitAcks, awaitNewLeader, awaitRejoin, DEFAULT_WRITE_ON_MS, defaultSimDeps, mark, markAt, patroniScene, type PatroniSimDeps, patroniWriterOptions, restoreMember, routerCheck, secondsBetween, sleep, startWriter, verifyWrites } from '../../simulation/patroni-simulation';
 import { renderReport, passed, reportJson, type SimulationReport } from '../../simulation/simulation-report';
 import { longestGap } from '../../simulation/sql-writer';
 import { Timeline } from '../../simulation/timeline';
-import { StackError } from '../../stack/stack-errors';
+import { StackError } from '../../core/errors';
 import { defaultDeps, parseOptions, runExecutor, type ExecutorDeps } from '../executor-support';
 import type { SwitchoverExecutorSchema } from './schema';
 

@@ -1,8 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { renderHealth } from '../../health/render-health';
-import { upService } from '../../stack/up';
-import { seconds } from '../../util/progress';
+import { renderHealth } from '../../kinds/render-health';
+import { upService } from '../../lifecycle/up';
+import { seconds } from '../../core/progress';
 import {
   currentService,
   defaultDeps,

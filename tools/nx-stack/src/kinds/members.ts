@@ -1,0 +1,35 @@
+import type { ServiceDefinition } from '../core/service-config';
+import type { ContainerRuntime } from '../runtime/container-runtime';
+import { LABELS, containerName, hostPort, memberHostname, serviceLabels } from '../core/naming';
+import type { ComponentHealth, MemberView } from './kind';
+
+/** Every member the service should have, with its container (if any) as the engine reports it. */
+export async function observeMembers(
+  runtime: ContainerRuntime,
+  stack: string,
+  service: ServiceDefinition,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<MemberView[]> {
+  const containers = await runtime.listContainers(serviceLabels(stack, service.name));
+  return Array.from({ length: service.config.replicas }, (_, index) => {
+    const member = index + 1;
+    const container = containers.find((c) => c.labels[LABELS.member] === String(member));
+    return {
+      member,
+      containerName: containerName(stack, service.name, member),
+      hostname: memberHostname(service.name, member),
+      container,
+      running: container?.state === 'running',
+      hostPorts: Object.fromEntries(service.config.ports.map((p) => [p.name, hostPort(service, p, member, env)])),
+    };
+  });
+}
+
+/** The verdict for a member whose container is not there or not running, else undefined. */
+export function absentMember(view: MemberView): ComponentHealth | undefined {
+  if (!view.container) return { name: view.containerName, status: 'unhealthy', role: '-', detail: 'no container (run up)' };
+  if (!view.running) {
+    return { name: view.containerName, status: 'unhealthy', role: '-', detail: `container not running (${view.container.state})` };
+  }
+  return undefined;
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import type { ServiceDefinition } from '../core/service-config';
+import type { ContainerSpec } from '../runtime/container-runtime';
+import { LABELS, containerName, hostPort, memberHostname, networkName, serviceLabels, volumeName } from '../core/naming';
+
+export interface MemberSpec extends ContainerSpec {
+  member: number;
+  configHash: string;
+}
+
+/**
+ * The container each member of a service should have. Its config hash covers
+ * everything that shapes the container (image, env, ports, mounts, command…),
+ * so `up` recreates a member exactly when one of those changed.
+ */
+export function memberSpecs(
+  stack: string,
+  service: ServiceDefinition,
+  image: string,
+  secrets: Record<string, string>,
+  env: NodeJS.ProcessEnv = process.env,
+): MemberSpec[] {
+  const { config } = service;
+  return Array.from({ length: config.replicas }, (_, index) => {
+    const member = index + 1;
+    const base: ContainerSpec = {
+      name: containerName(stack, service.name, member),
+      image,
+      hostname: memberHostname(service.name, member),
+      env: {
+        ...config.env,
+        ...secrets,
+        PAWS360_STACK: stack,
+        PAWS360_SERVICE: service.name,
+        PAWS360_MEMBER: String(member),
+        PAWS360_REPLICAS: String(config.replicas),
+      },
+      labels: { ...serviceLabels(stack, service.name), [LABELS.member]: String(member) },
+      cmd: config.command,
+      network: networkName(stack),
+      aliases: [memberHostname(service.name, member)],
+      ports: config.ports.map((port) => ({ container: port.container, host: hostPort(service, port, member, env) })),
+      mounts: config.volumes.map((volume) => ({
+        volume: volumeName(stack, service.name, member, volume.name),
+        target: volume.target,
+      })),
+      stopTimeoutSeconds: config.stopTimeoutSeconds,
+    };
+    const configHash = hashSpec(base);
+    return { ...base, member, configHash, labels: { ...base.labels, [LABELS.configHash]: configHash } };
+  });
+}
+
+function hashSpec(spec: ContainerSpec): string {
+  // Sorted keys: the same spec always hashes the same, whatever the insertion order.
+  const canonical = JSON.stringify(spec, (_key, value) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
+  return createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}

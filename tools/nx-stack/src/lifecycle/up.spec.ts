@@ -1,0 +1,316 @@
+import { loadService } from '../core/load-service';
+import type { ServiceDefinition } from '../core/service-config';
+import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
+import { CollectingStream, TestWorkspace, serviceJson } from '../testing/executor-context';
+import { fakeProbe, type FakeProbe } from '../testing/fake-probe';
+import { FakeRuntime } from '../testing/fake-runtime';
+import { Progress } from '../core/progress';
+import { LABELS } from '../core/naming';
+import { secretsFile } from '../core/secrets';
+import { DependencyUnhealthyError, PortBusyError, StackError } from '../core/errors';
+import { upService, type UpDeps } from './up';
+
+const MEMBERS = ['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3'];
+const VOLUMES = ['paws360-etcd-1-data', 'paws360-etcd-2-data', 'paws360-etcd-3-data'];
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('upService', () => {
+  let ws: TestWorkspace;
+  let runtime: FakeRuntime;
+  let probe: FakeProbe;
+  let logs: string[];
+  let progressOut: CollectingStream;
+
+  beforeEach(() => {
+    ws = TestWorkspace.create({ etcd: {} });
+    runtime = new FakeRuntime();
+    probe = fakeProbe();
+    logs = [];
+    progressOut = new CollectingStream();
+  });
+  afterEach(() => ws.dispose());
+
+  const etcd = () => loadService(ws.root, 'infrastructure/etcd');
+  const deps = (overrides: Partial<UpDeps> = {}): UpDeps => ({
+    runtime,
+    workspaceRoot: ws.root,
+    stack: 'paws360',
+    probe: () => probe,
+    log: (line) => logs.push(line),
+    progress: new Progress(progressOut, false),
+    pollMs: 1,
+    portFree: async () => true,
+    ...overrides,
+  });
+  const up = (service: ServiceDefinition = etcd(), options: Partial<Parameters<typeof upService>[2]> = {}, d = deps()) =>
+    upService(d, service, { dependencies: [], ...options });
+  const idsByName = () => Object.fromEntries([...runtime.containers.values()].map((c) => [c.name, c.id]));
+
+  it('first up: builds the image, creates the network, volumes and members, starts them and waits until healthy', async () => {
+    const result = await up();
+    expect(result.imageBuilt).toBe(true);
+    expect(result.image).toMatch(/^paws360\/etcd:[0-9a-f]{12}$/);
+    expect(result.actions).toEqual(Object.fromEntries(MEMBERS.map((m) => [m, 'create'])));
+    expect(result.health.healthy).toBe(true);
+    expect(result.health.components.map((c) => c.name)).toEqual(MEMBERS);
+
+    expect([...runtime.networks.keys()]).toEqual(['paws360-backend']);
+    expect(runtime.volumeNames()).toEqual(VOLUMES);
+    expect(runtime.volumes.get('paws360-etcd-2-data')!.labels).toEqual({
+      [LABELS.stack]: 'paws360',
+      [LABELS.service]: 'etcd',
+      [LABELS.member]: '2',
+    });
+    expect(runtime.containerNames()).toEqual(MEMBERS);
+    for (const name of MEMBERS) {
+      const container = runtime.container(name);
+      expect(container.state).toBe('running');
+      expect(container.spec.image).toBe(result.image);
+    }
+    expect(runtime.callsTo('startContainer')).toHaveLength(3);
+    // Ports published per member on 127.0.0.1 (the runtime's job), from 2379 up.
+    expect(runtime.container('paws360-etcd-3').spec.ports).toEqual([{ container: 2379, host: 2381 }]);
+    expect(logs).toContain(`etcd: ${MEMBERS.map((m) => `${m} (create)`).join(', ')}`);
+    expect(logs.some((l) => /^etcd: built image paws360\/etcd:\w+ in \d+\.\ds$/.test(l))).toBe(true);
+    expect(progressOut.text()).toMatch(/etcd: 3\/3 healthy after \d+\.\ds\n$/);
+  });
+
+  it('second up with unchanged config keeps every member: no build, nothing created, removed or started', async () => {
+    await up();
+    const ids = idsByName();
+    runtime.resetCalls();
+    const result = await up();
+    expect(result.imageBuilt).toBe(false);
+    expect(result.actions).toEqual(Object.fromEntries(MEMBERS.map((m) => [m, 'keep'])));
+    expect(idsByName()).toEqual(ids);
+    for (const method of ['buildImage', 'createContainer', 'removeContainer', 'startContainer', 'stopContainer', 'removeVolume'] as const) {
+      expect(runtime.callsTo(method)).toEqual([]);
+    }
+    expect(runtime.callsTo('ensureVolume')).toEqual([]);
+    expect(logs).toContain(`etcd: image ${result.image} is up to date`);
+    expect(result.health.healthy).toBe(true);
+  });
+
+  it('a member whose config hash is stale is recreated, the others kept; its volume is reused', async () => {
+    await up();
+    const ids = idsByName();
+    runtime.container('paws360-etcd-2').labels[LABELS.configHash] = 'made-by-an-older-config';
+    runtime.resetCalls();
+    const result = await up();
+    expect(result.actions).toEqual({ 'paws360-etcd-1': 'keep', 'paws360-etcd-2': 'recreate', 'paws360-etcd-3': 'keep' });
+    expect(runtime.callsTo('removeContainer')).toEqual([[ids['paws360-etcd-2']]]);
+    expect(runtime.callsTo('createContainer')).toHaveLength(1);
+    expect(idsByName()['paws360-etcd-1']).toBe(ids['paws360-etcd-1']);
+    expect(idsByName()['paws360-etcd-2']).not.toBe(ids['paws360-etcd-2']);
+    expect(runtime.container('paws360-etcd-2').state).toBe('running');
+    expect(runtime.volumeNames()).toEqual(VOLUMES);
+    expect(runtime.callsTo('removeVolume')).toEqual([]);
+  });
+
+  it('a changed service.json (env) recreates every member and keeps the data volumes', async () => {
+    await up();
+    const ids = idsByName();
+    ws.writeServiceJson('etcd', serviceJson({ env: { ETCD_LOG_LEVEL: 'debug' } }));
+    runtime.resetCalls();
+    const result = await up();
+    expect(Object.values(result.actions)).toEqual(['recreate', 'recreate', 'recreate']);
+    // Only service.json changed, which is no image input: no rebuild.
+    expect(result.imageBuilt).toBe(false);
+    for (const name of MEMBERS) {
+      expect(idsByName()[name]).not.toBe(ids[name]);
+      expect(runtime.container(name).spec.env.ETCD_LOG_LEVEL).toBe('debug');
+    }
+    expect(runtime.volumeNames()).toEqual(VOLUMES);
+  });
+
+  it('a changed image input rebuilds and recreates', async () => {
+    const first = await up();
+    ws.writeFile('infrastructure/etcd/docker-entrypoint.sh', '#!/bin/sh\necho v2\nexec "$@"\n', 0o755);
+    const second = await up();
+    expect(second.imageBuilt).toBe(true);
+    expect(second.image).not.toBe(first.image);
+    expect(Object.values(second.actions)).toEqual(['recreate', 'recreate', 'recreate']);
+  });
+
+  it('a stopped member is started again, not recreated', async () => {
+    await up();
+    const ids = idsByName();
+    runtime.setState('paws360-etcd-3', 'exited');
+    runtime.resetCalls();
+    const result = await up();
+    expect(result.actions['paws360-etcd-3']).toBe('start');
+    expect(result.actions['paws360-etcd-1']).toBe('keep');
+    expect(runtime.callsTo('startContainer')).toEqual([[ids['paws360-etcd-3']]]);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(idsByName()).toEqual(ids);
+    expect(runtime.container('paws360-etcd-3').state).toBe('running');
+  });
+
+  it('a member cut off from the stack network (a partition left behind) is attached again, not recreated', async () => {
+    await up();
+    const ids = idsByName();
+    await runtime.disconnectNetwork('paws360-backend', ids['paws360-etcd-2']);
+    runtime.resetCalls();
+    const result = await up();
+    expect(result.actions['paws360-etcd-2']).toBe('reconnect');
+    expect(result.actions['paws360-etcd-1']).toBe('keep');
+    expect(runtime.callsTo('connectNetwork')).toEqual([['paws360-backend', ids['paws360-etcd-2'], ['etcd-2']]]);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(idsByName()).toEqual(ids);
+    expect(runtime.container('paws360-etcd-2').networks.has('paws360-backend')).toBe(true);
+  });
+
+  it('forceRecreate recreates members whose config is unchanged', async () => {
+    await up();
+    const ids = idsByName();
+    const result = await up(etcd(), { forceRecreate: true });
+    expect(Object.values(result.actions)).toEqual(['recreate', 'recreate', 'recreate']);
+    for (const name of MEMBERS) expect(idsByName()[name]).not.toBe(ids[name]);
+  });
+
+  it('members above a lowered replica count are removed', async () => {
+    await up();
+    ws.writeServiceJson('etcd', serviceJson({ replicas: 1 }));
+    const result = await up();
+    expect(Object.keys(result.actions)).toEqual(['paws360-etcd-1']);
+    expect(runtime.containerNames()).toEqual(['paws360-etcd-1']);
+  });
+
+  it('injects generated secrets (made once, kept in the workspace’s secrets file)', async () => {
+    ws.writeServiceJson('etcd', serviceJson({ secrets: ['ROOT_PASSWORD'] }));
+    await up();
+    const password = runtime.container('paws360-etcd-1').spec.env.ROOT_PASSWORD;
+    expect(password).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(runtime.container('paws360-etcd-3').spec.env.ROOT_PASSWORD).toBe(password);
+    runtime.resetCalls();
+    const again = await up();
+    expect(Object.values(again.actions)).toEqual(['keep', 'keep', 'keep']);
+    expect(secretsFile(ws.root, 'paws360')).toContain('.paws360');
+  });
+
+  it('a busy host port fails before anything is created, naming the port, the member and the env var', async () => {
+    const checked: number[] = [];
+    const portFree = async (port: number) => {
+      checked.push(port);
+      return port !== 2380;
+    };
+    const error = await up(etcd(), {}, deps({ portFree })).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(PortBusyError);
+    expect((error as Error).message).toContain('2380 (for paws360-etcd-2; set PAWS360_ETCD_CLIENT_PORT to move it)');
+    expect((error as Error).message).toContain('Nothing was created.');
+    expect(checked).toEqual([2379, 2380, 2381]);
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+    expect(runtime.networks.size).toBe(0);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(runtime.callsTo('ensureVolume')).toEqual([]);
+  });
+
+  it('ports of kept members are not checked (they hold them themselves)', async () => {
+    await up();
+    const checked: number[] = [];
+    runtime.setState('paws360-etcd-2', 'exited');
+    await up(etcd(), {}, deps({ portFree: async (port) => (checked.push(port), true) }));
+    expect(checked).toEqual([2380]);
+  });
+
+  it('engine down: EngineUnavailableError before anything else is tried', async () => {
+    runtime.engineDown();
+    const error = await up().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect((error as Error).message).toMatch(/Cannot reach the Docker engine at .*Start Docker/s);
+    expect(runtime.calls.map((c) => c.method)).toEqual(['ping']);
+    expect(probe.rounds).toBe(0);
+  });
+
+  it('an unhealthy dependency stops the start, naming the dependency and its failing members; nothing is created', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'] }) });
+    const patroni = loadService(ws.root, 'infrastructure/patroni');
+    // etcd has no containers at all: every member is reported absent.
+    const error = await up(patroni, { dependencies: [etcd()] }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(DependencyUnhealthyError);
+    const message = (error as Error).message;
+    expect(message).toContain('Cannot start patroni: it depends on etcd, which is not healthy (0/3 components healthy)');
+    expect(message).toContain('✗ paws360-etcd-1: no container (run up)');
+    expect(message).toContain('npx nx run etcd:up');
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+    expect(runtime.builds).toHaveLength(0);
+  });
+
+  it('a healthy dependency lets the service start', async () => {
+    await up();
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', ports: [], dependsOn: ['etcd'] }) });
+    const patroni = loadService(ws.root, 'infrastructure/patroni');
+    const result = await up(patroni, { dependencies: [etcd()] });
+    expect(result.health.healthy).toBe(true);
+    expect(runtime.containerNames()).toEqual([...MEMBERS, 'paws360-patroni-1', 'paws360-patroni-2', 'paws360-patroni-3'].sort());
+  });
+
+  it('createContainer failing on member 2 removes what this run created (containers and volumes) and names the operation', async () => {
+    // On a real engine the creates overlap: the other members are still being created when member 2 fails.
+    runtime.latencyMs.createContainer = 15;
+    runtime.failOn('createContainer', 2);
+    const error = await up().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(RuntimeOperationError);
+    expect((error as Error).message).toBe('createContainer paws360-etcd-2 failed: injected failure');
+    await sleep(40);
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+    expect(runtime.callsTo('startContainer')).toEqual([]);
+  });
+
+  it('a start failure also rolls back the new containers and volumes', async () => {
+    runtime.failOn('startContainer', 3);
+    const error = await up().catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/^startContainer \w+ failed: injected failure$/);
+    expect(runtime.containers.size).toBe(0);
+    expect(runtime.volumes.size).toBe(0);
+  });
+
+  it('a rollback keeps what existed before the run (kept members, old volumes)', async () => {
+    await up();
+    runtime.container('paws360-etcd-3').labels[LABELS.configHash] = 'stale';
+    runtime.failOn('createContainer', 1);
+    await expect(up()).rejects.toThrow(/createContainer paws360-etcd-3 failed/);
+    expect(runtime.containerNames()).toEqual(['paws360-etcd-1', 'paws360-etcd-2']);
+    expect(runtime.volumeNames()).toEqual(VOLUMES);
+  });
+
+  it('waits (polling) until every member is healthy, reporting what it waits for when that changes', async () => {
+    probe = fakeProbe({ problem: (view, round) => (round <= 3 && view.member === 2 ? 'raft index behind' : undefined) });
+    const result = await up();
+    expect(result.health.healthy).toBe(true);
+    expect(probe.rounds).toBe(4);
+    const printed = progressOut.text().split('\n').filter(Boolean);
+    // Non-interactive: the unchanged wait is printed once, then the result.
+    expect(printed).toHaveLength(2);
+    expect(printed[0]).toMatch(/^etcd: waiting for paws360-etcd-2 to be healthy \(raft index behind\) \d+\.\ds$/);
+    expect(printed[1]).toMatch(/^etcd: 3\/3 healthy after/);
+  });
+
+  it('health timeout: the error carries the probe detail and the log tail of each unhealthy member; containers stay', async () => {
+    probe = fakeProbe({ problem: (view) => (view.member === 2 ? 'raft index behind the leader' : undefined) });
+    runtime.setLogs('paws360-etcd-2', Array.from({ length: 40 }, (_, i) => `etcd log line ${i + 1}`).join('\n') + '\n');
+    const error = await up(etcd(), { timeoutSeconds: 0.05 }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(StackError);
+    const message = (error as Error).message;
+    expect(message).toContain('etcd did not become healthy within 0.05s (2/3 components healthy)');
+    expect(message).toContain('✗ paws360-etcd-2: raft index behind the leader');
+    expect(message).toContain('etcd log line 40');
+    expect(message).toContain('etcd log line 16');
+    expect(message).not.toContain('etcd log line 15\n');
+    expect(message).not.toContain('paws360-etcd-1:');
+    expect(message).toContain('npx nx run etcd:logs');
+    expect(runtime.containerNames()).toEqual(MEMBERS);
+    expect(progressOut.text()).toContain('etcd: still not healthy after 0.05s');
+  });
+
+  it('health timeout with an unreadable log says so instead of failing differently', async () => {
+    probe = fakeProbe({ problem: () => 'not ready' });
+    runtime.failOn('logs', 1, undefined, { sticky: true });
+    const message = await up(etcd(), { timeoutSeconds: 0.02 }).catch((e: Error) => e.message);
+    expect(message).toContain('(cannot read its log: logs');
+    expect(message).toContain('✗ paws360-etcd-3: not ready');
+  });
+});
