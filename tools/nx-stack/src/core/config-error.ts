@@ -1,13 +1,14 @@
 import type { z } from 'zod';
+import { UserError } from './errors';
 
 /** A config file that does not match its schema: names the file, each field and what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
+  override name = 'ConfigError';
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
     super(`Invalid ${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ConfigError';
   }
 
   static fromZod(file: string, error: z.ZodError): ConfigError {

@@ -1,36 +1,23 @@
-import type { ServiceHealth } from '../kinds/kind';
+/**
+ * The one base class of every failure the user can act on: a bad file or
+ * option, a busy port, a missing engine, an unhealthy dependency. Executors
+ * print its message without a stack trace (the message says what to do) and
+ * exit non-zero; anything else is a bug and keeps its stack trace.
+ * `cause` keeps the underlying error for --verbose output and debugging.
+ */
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
 
-/** A failure the user can act on; executors print its message and exit non-zero. */
-export class StackError extends Error {
+/** A stack operation that cannot go on (precondition, timeout, cycle, unknown project…). */
+export class StackError extends UserError {
   override name = 'StackError';
 }
 
-export class DependencyUnhealthyError extends StackError {
-  constructor(service: string, dependency: string, health: ServiceHealth) {
-    const bad = health.components.filter((c) => c.status !== 'healthy');
-    const healthy = health.components.length - bad.length;
-    super(
-      `Cannot start ${service}: it depends on ${dependency}, which is not healthy ` +
-        `(${healthy}/${health.components.length} components healthy).\n` +
-        bad.map((c) => `  ✗ ${c.name}: ${c.detail}`).join('\n') +
-        `\n  Start ${dependency} first: npx nx run ${dependency}:up (nx run ${service}:up does this unless task dependencies are excluded).`,
-    );
-  }
-}
+export const isUserError = (error: unknown): error is UserError => error instanceof UserError;
 
-export interface BusyPort {
-  port: number;
-  member: string;
-  variable: string;
-}
-
-export class PortBusyError extends StackError {
-  constructor(service: string, busy: BusyPort[]) {
-    super(
-      `Cannot start ${service}: host port${busy.length > 1 ? 's' : ''} already in use on 127.0.0.1:\n` +
-        busy.map((b) => `  - ${b.port} (for ${b.member}; set ${b.variable} to move it)`).join('\n') +
-        `\n  Free the port (find its owner with: ss -ltnp 'sport = :${busy[0].port}'), or pick another one with the variable named, ` +
-        `or shift the whole stack with PAWS360_PORT_OFFSET. Nothing was created.`,
-    );
-  }
-}
+/** The message of anything thrown, first line only (for table cells and one-line details). */
+export const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error)).split('\n')[0];

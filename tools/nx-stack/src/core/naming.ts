@@ -1,3 +1,4 @@
+import { UserError } from './errors';
 import type { PortConfig, ServiceDefinition } from './service-config';
 
 /** Labels every object the plugin creates carries, so it only ever touches its own. */
@@ -15,7 +16,7 @@ export const DEFAULT_STACK = 'paws360';
 export function stackName(env: NodeJS.ProcessEnv = process.env): string {
   const name = env.PAWS360_STACK?.trim() || DEFAULT_STACK;
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
-    throw new Error(
+    throw new UserError(
       `PAWS360_STACK="${name}" is not a valid stack name: use lowercase letters, digits and dashes, starting with a letter.`,
     );
   }
@@ -53,7 +54,7 @@ export function hostPort(
   const offset = parsePort(env.PAWS360_PORT_OFFSET, 'PAWS360_PORT_OFFSET', 0) ?? 0;
   const result = base + offset + member - 1;
   if (result > 65535) {
-    throw new Error(`${service.name} port "${port.name}" of member ${member} would be ${result}, above 65535: lower ${variable} or PAWS360_PORT_OFFSET.`);
+    throw new UserError(`${service.name} port "${port.name}" of member ${member} would be ${result}, above 65535: lower ${variable} or PAWS360_PORT_OFFSET.`);
   }
   return result;
 }
@@ -62,7 +63,7 @@ function parsePort(value: string | undefined, variable: string, min = 1): number
   if (value === undefined || value.trim() === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > 65535) {
-    throw new Error(`${variable}="${value}" is not a port number (${min}-65535).`);
+    throw new UserError(`${variable}="${value}" is not a port number (${min}-65535).`);
   }
   return n;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { UserError } from './errors';
 
 /** The git-ignored env file holding a stack's generated passwords. */
 export function secretsFile(workspaceRoot: string, stack: string): string {
@@ -14,6 +15,36 @@ export function parseEnvFile(text: string): Record<string, string> {
     if (match && !line.trimStart().startsWith('#')) values[match[1]] = match[2];
   }
   return values;
+}
+
+/** A secret a reader needs is not in the stack's env file: the stack was never started from this checkout. */
+export class MissingSecretError extends UserError {
+  override name = 'MissingSecretError';
+  constructor(workspaceRoot: string, stack: string, name: string) {
+    super(
+      `${name} is not in ${relative(process.cwd(), secretsFile(workspaceRoot, stack)) || secretsFile(workspaceRoot, stack)}: ` +
+        `stack "${stack}" was not started from this checkout. Start it first: npx nx run-many -t up (PAWS360_STACK=${stack}).`,
+    );
+  }
+}
+
+/**
+ * Reads the values of `names` that the stack's env file holds, never writing
+ * anything: what health, inspect and the simulations use. A missing file or
+ * value is simply absent from the result.
+ */
+export function readSecrets(workspaceRoot: string, stack: string, names: readonly string[]): Record<string, string> {
+  const file = secretsFile(workspaceRoot, stack);
+  if (names.length === 0 || !existsSync(file)) return {};
+  const current = parseEnvFile(readFileSync(file, 'utf8'));
+  return Object.fromEntries(names.filter((name) => current[name]).map((name) => [name, current[name]]));
+}
+
+/** One secret a reader cannot do without: its value, or a MissingSecretError saying to start the stack. */
+export function requireSecret(workspaceRoot: string, stack: string, name: string): string {
+  const value = readSecrets(workspaceRoot, stack, [name])[name];
+  if (value === undefined) throw new MissingSecretError(workspaceRoot, stack, name);
+  return value;
 }
 
 /**

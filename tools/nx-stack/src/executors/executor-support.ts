@@ -7,9 +7,8 @@ import type { ServiceDefinition } from '../core/service-config';
 import type { ServiceProbe } from '../kinds/kind';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { DockerodeRuntime } from '../runtime/dockerode-runtime';
-import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
 import { stackName } from '../core/naming';
-import { StackError } from '../core/errors';
+import { StackError, isUserError } from '../core/errors';
 import type { Progress } from '../core/progress';
 
 /** What executors reach the outside world through; specs pass fakes. */
@@ -73,12 +72,8 @@ export async function runExecutor(deps: ExecutorDeps, body: () => Promise<boolea
   try {
     return { success: await body() };
   } catch (error) {
-    const known =
-      error instanceof StackError ||
-      error instanceof ConfigError ||
-      error instanceof EngineUnavailableError ||
-      error instanceof RuntimeOperationError;
-    deps.error(known ? (error as Error).message : ((error as Error).stack ?? String(error)));
+    // A UserError says what to do: its message, no stack trace. Anything else is a bug: keep its trace.
+    deps.error(isUserError(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error));
     return { success: false };
   }
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { MissingSecretError, ensureSecrets, secretsFile } from '../core/secrets';
 import type { ServiceKind } from '../core/service-config';
 import { loadService } from '../core/load-service';
 import { TestWorkspace, serviceJson } from '../testing/executor-context';
@@ -34,13 +36,22 @@ describe('checkHealth', () => {
     expect(health.components.every((c) => c.detail === 'no container (run up)')).toBe(true);
   });
 
-  it('the probe context carries the stack, the members and the service’s secrets', async () => {
+  it('the probe context carries the stack, the members and the secrets up generated; reading them writes nothing', async () => {
+    const file = secretsFile(ws.root, 'paws360');
+    const before = await probeContext({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, etcd());
+    // Health before any up: no secrets, and no secrets file made as a side effect of reading.
+    expect(before.secrets).toEqual({});
+    expect(existsSync(file)).toBe(false);
+    expect(() => before.secret('ROOT_PASSWORD')).toThrow(MissingSecretError);
+    expect(() => before.secret('ROOT_PASSWORD')).toThrow(/ROOT_PASSWORD is not in .*paws360\.env: stack "paws360" was not started from this checkout/);
+
+    const generated = ensureSecrets(ws.root, 'paws360', ['ROOT_PASSWORD']);
     const ctx = await probeContext({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, etcd());
     expect(ctx.stack).toBe('paws360');
     expect(ctx.members.map((m) => m.containerName)).toEqual(['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3']);
-    expect(ctx.secrets.ROOT_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
     // The same secrets `up` injects.
-    expect((await probeContext({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, etcd())).secrets).toEqual(ctx.secrets);
+    expect(ctx.secrets).toEqual(generated);
+    expect(ctx.secret('ROOT_PASSWORD')).toBe(generated.ROOT_PASSWORD);
   });
 
   it('without a probe override, the kind picks the probe (an unknown one says so)', async () => {
@@ -48,7 +59,7 @@ describe('checkHealth', () => {
     const service = loadService(ws.root, 'infrastructure/cache');
     const unknown = { ...service, config: { ...service.config, kind: 'no-such-kind' as ServiceKind } };
     await expect(checkHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, unknown)).rejects.toThrow(
-      'no health probe for service kind "no-such-kind"',
+      'no module for service kind "no-such-kind"',
     );
   });
 });

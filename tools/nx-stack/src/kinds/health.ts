@@ -1,6 +1,6 @@
 import type { ServiceDefinition } from '../core/service-config';
 import type { ContainerRuntime } from '../runtime/container-runtime';
-import { ensureSecrets } from '../core/secrets';
+import { readSecrets, requireSecret } from '../core/secrets';
 import type { ProbeContext, ServiceHealth, ServiceProbe } from './kind';
 import { observeMembers } from './members';
 import { probeFor } from './registry';
@@ -20,8 +20,9 @@ export async function probeContext(deps: HealthDeps, service: ServiceDefinition)
     stack: deps.stack,
     service,
     members: await observeMembers(deps.runtime, deps.stack, service, deps.env),
-    secrets: ensureSecrets(deps.workspaceRoot, deps.stack, service.config.secrets),
-    secret: (name) => ensureSecrets(deps.workspaceRoot, deps.stack, [name])[name],
+    // Read-only: checking health never writes the secrets file (only up generates it).
+    secrets: readSecrets(deps.workspaceRoot, deps.stack, service.config.secrets),
+    secret: (name) => requireSecret(deps.workspaceRoot, deps.stack, name),
   };
 }
 

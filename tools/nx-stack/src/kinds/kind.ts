@@ -1,14 +1,21 @@
-import type { ServiceDefinition } from '../core/service-config';
+import type { ServiceDefinition, ServiceKind } from '../core/service-config';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime';
 
 export type ComponentStatus = 'healthy' | 'unhealthy' | 'unknown';
 
-export interface ComponentHealth {
+export interface ComponentHealth<R extends string = string> {
   /** Container name, e.g. paws360-etcd-1. */
   name: string;
   status: ComponentStatus;
-  role: string;
+  /** One of its kind's roles (a typed union per kind), or '-' when it has none right now. */
+  role: R | '-';
   detail: string;
+  /**
+   * Serves its role now, even if not every detail is in place (a leader
+   * accepting writes whose replicas are still cloning): what readiness for
+   * dependents is judged on. Absent: the same as status === 'healthy'.
+   */
+  serving?: boolean;
 }
 
 export interface ServiceHealth {
@@ -53,4 +60,48 @@ export interface InspectReport {
 export interface ServiceProbe {
   health(ctx: ProbeContext): Promise<ComponentHealth[]>;
   inspect(ctx: ProbeContext): Promise<InspectReport>;
+}
+
+/** A readiness condition's answer: met or not, and why (what it waits for). */
+export interface Readiness {
+  ok: boolean;
+  reason: string;
+}
+
+/** What a failure simulation is called and does (the target name is the executor name). */
+export interface SimulationDescriptor {
+  name: string;
+  description: string;
+}
+
+/** A member of a related service as its containers are told it: host name on the stack network, container ports by name. */
+export interface TopologyService {
+  name: string;
+  kind: ServiceKind;
+  hosts: string[];
+  ports: Record<string, number>;
+}
+
+/** What a kind renders into its containers, beside the generic PAWS360_* topology variables. */
+export type RenderEnv = (related: TopologyService[]) => Record<string, string>;
+
+/**
+ * Everything the plugin knows about one kind of service, in one home:
+ * its roles, its probe (health and inspect), its readiness conditions, what
+ * it needs to know of other services and renders into its containers, and
+ * its failure simulations. The registry maps each kind to its module.
+ */
+export interface KindModule<R extends string = string> {
+  kind: ServiceKind;
+  /** Every role a member of this kind can hold. */
+  roles: readonly R[];
+  probe: ServiceProbe;
+  /** Ready for dependents: what a service that depends on this one needs to start working. */
+  readyForDependents(health: ServiceHealth): Readiness;
+  /** Fully healthy: all members in their intended roles (replicas streaming, standbys chosen…). */
+  fullyHealthy(health: ServiceHealth): Readiness;
+  /** Kinds whose members its containers are told besides its dependencies' (redis asks the Sentinels who the master is). */
+  knows: readonly ServiceKind[];
+  render?: RenderEnv;
+  simulations: readonly SimulationDescriptor[];
 }

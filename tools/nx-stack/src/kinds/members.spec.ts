@@ -50,6 +50,7 @@ describe('absentMember', () => {
       status: 'unhealthy',
       role: '-',
       detail: 'no container (run up)',
+      serving: false,
     });
   });
 

@@ -26,10 +26,10 @@ export async function observeMembers(
 }
 
 /** The verdict for a member whose container is not there or not running, else undefined. */
-export function absentMember(view: MemberView): ComponentHealth | undefined {
-  if (!view.container) return { name: view.containerName, status: 'unhealthy', role: '-', detail: 'no container (run up)' };
+export function absentMember<R extends string = string>(view: MemberView): ComponentHealth<R> | undefined {
+  if (!view.container) return { name: view.containerName, status: 'unhealthy', role: '-', detail: 'no container (run up)', serving: false };
   if (!view.running) {
-    return { name: view.containerName, status: 'unhealthy', role: '-', detail: `container not running (${view.container.state})` };
+    return { name: view.containerName, status: 'unhealthy', role: '-', detail: `container not running (${view.container.state})`, serving: false };
   }
   return undefined;
 }

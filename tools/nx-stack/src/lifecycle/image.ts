@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { UserError } from '../core/errors';
 import type { ServiceDefinition } from '../core/service-config';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { baseImages, contextHash, listContextFiles } from './build-context';
@@ -28,13 +29,16 @@ export async function planImage(runtime: ContainerRuntime, workspaceRoot: string
   try {
     dockerfileText = readFileSync(join(contextDir, dockerfile), 'utf8');
   } catch (error) {
-    throw new Error(`${service.name}: cannot read ${join(service.root, service.config.image.context, dockerfile)} (${(error as Error).message}); check "image.dockerfile" in ${service.root}/service.json.`);
+    throw new UserError(
+      `${service.name}: cannot read ${join(service.root, service.config.image.context, dockerfile)} (${(error as Error).message}); check "image.dockerfile" in ${service.root}/service.json.`,
+      { cause: error },
+    );
   }
   const baseIds: string[] = [];
   for (const ref of baseImages(dockerfileText)) {
     const id = await runtime.imageId(ref);
     if (!id) {
-      throw new Error(
+      throw new UserError(
         `${service.name}: base image ${ref} is not present on the Docker engine. ` +
           `On a host without registry access, npm run provision builds debian:bookworm-slim offline; otherwise docker pull ${ref}.`,
       );

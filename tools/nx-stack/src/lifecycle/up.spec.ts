@@ -7,7 +7,8 @@ import { FakeRuntime } from '../testing/fake-runtime';
 import { Progress } from '../core/progress';
 import { LABELS } from '../core/naming';
 import { secretsFile } from '../core/secrets';
-import { DependencyUnhealthyError, PortBusyError, StackError } from '../core/errors';
+import { StackError } from '../core/errors';
+import { DependencyUnhealthyError, PortBusyError } from './lifecycle-errors';
 import { upService, type UpDeps } from './up';
 
 const MEMBERS = ['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3'];

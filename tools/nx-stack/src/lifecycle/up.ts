@@ -8,7 +8,8 @@ import { memberSpecs, type MemberSpec } from './member-spec';
 import { LABELS, hostPortVariable, networkName, serviceLabels, stackLabels } from '../core/naming';
 import { isPortFree } from './port-check';
 import { ensureSecrets } from '../core/secrets';
-import { DependencyUnhealthyError, PortBusyError, StackError, type BusyPort } from '../core/errors';
+import { StackError } from '../core/errors';
+import { DependencyUnhealthyError, PortBusyError, type BusyPort } from './lifecycle-errors';
 
 export interface UpDeps extends HealthDeps {
   log: (line: string) => void;

@@ -1,44 +1,10 @@
 import type { TargetConfiguration } from '@nx/devkit';
 import { join, normalize } from 'node:path';
-import type { ServiceDefinition, ServiceKind } from '../core/service-config';
+import type { ServiceDefinition } from '../core/service-config';
+import { kindModule } from '../kinds/registry';
 
 export const PLUGIN = '@paws360/nx-stack';
 
-/**
- * Failure simulations each kind offers: target name = executor name. Each
- * breaks something on purpose, measures the recovery and verifies it.
- */
-export const SIMULATIONS: Partial<Record<ServiceKind, Array<{ name: string; description: string }>>> = {
-  etcd: [
-    {
-      name: 'fail-node',
-      description: 'Hard-stop one etcd member (the leader by default): reads and writes continue, Patroni keeps its leader; then restore it',
-    },
-  ],
-  redis: [
-    {
-      name: 'fail-master',
-      description: 'Hard-stop the Redis master while a client writes: the Sentinels promote a replica, no acknowledged write is lost; then the old master rejoins as a replica',
-    },
-  ],
-  patroni: [
-    {
-      name: 'fail-leader',
-      description:
-        'Hard-stop (SIGKILL) the Patroni leader while a writer inserts through the router: measure the failover, no acknowledged write is lost; then the old leader rejoins as a replica',
-    },
-    {
-      name: 'switchover',
-      description:
-        'Graceful Patroni switchover to the synchronous standby while a writer inserts through the router: measure the write gap, no acknowledged write is lost, the cluster is healthy after',
-    },
-    {
-      name: 'partition',
-      description:
-        'Cut the Patroni leader off the stack network: it demotes itself, another member is elected, never two writable members, no acknowledged write is lost; then heal it and it rejoins as a replica',
-    },
-  ],
-};
 export const TARGET_GROUP = 'Stack';
 
 export interface StagingStack {
@@ -123,7 +89,8 @@ export function serviceTargets(
       metadata: describe(`Rebuild the ${name} image without cache and recreate its members`),
     },
   };
-  for (const simulation of SIMULATIONS[service.config.kind] ?? []) {
+  // The kind's own failure simulations (its module in kinds/ lists them).
+  for (const simulation of kindModule(service.config.kind).simulations) {
     targets[simulation.name] = {
       executor: `${PLUGIN}:${simulation.name}`,
       // Breaks and repairs real containers: a side effect, never cached.

@@ -57,9 +57,9 @@ export class DockerodeRuntime implements ContainerRuntime {
     try {
       return await fn();
     } catch (error) {
-      if (isEngineDown(error)) throw new EngineUnavailableError(engineEndpoint(), engineReason(error));
+      if (isEngineDown(error)) throw new EngineUnavailableError(engineEndpoint(), engineReason(error), { cause: error });
       const status = (error as { statusCode?: number }).statusCode;
-      throw new RuntimeOperationError(operation, engineReason(error), status);
+      throw new RuntimeOperationError(operation, engineReason(error), status, { cause: error });
     }
   }
 
@@ -102,7 +102,7 @@ export class DockerodeRuntime implements ContainerRuntime {
       this.docker.modem.followProgress(
         stream,
         (error: Error | null) => {
-          if (error) reject(new RuntimeOperationError(operation, engineReason(error)));
+          if (error) reject(new RuntimeOperationError(operation, engineReason(error), undefined, { cause: error }));
           else if (failure) reject(new RuntimeOperationError(operation, failure));
           else resolve();
         },
@@ -265,7 +265,7 @@ export class DockerodeRuntime implements ContainerRuntime {
       });
       stream.on('error', (error: Error) => {
         clearTimeout(timer);
-        reject(new RuntimeOperationError(operation, error.message));
+        reject(new RuntimeOperationError(operation, error.message, undefined, { cause: error }));
       });
     });
     const { stdout, stderr } = demuxBuffer(Buffer.concat(chunks));

@@ -1,27 +1,32 @@
+import { UserError } from '../core/errors';
+
 /** No engine answers at the configured endpoint. */
-export class EngineUnavailableError extends Error {
+export class EngineUnavailableError extends UserError {
+  override name = 'EngineUnavailableError';
   constructor(
     readonly endpoint: string,
-    cause: string,
+    reason: string,
+    options?: { cause?: unknown },
   ) {
     super(
-      `Cannot reach the Docker engine at ${endpoint} (${cause}).\n` +
+      `Cannot reach the Docker engine at ${endpoint} (${reason}).\n` +
         `  Start Docker (Docker Desktop, or on Debian: npm run provision), ` +
         `or point DOCKER_HOST at a running engine, then run the command again.`,
+      options,
     );
-    this.name = 'EngineUnavailableError';
   }
 }
 
 /** A Docker call that failed: names the operation and quotes the engine's reason. */
-export class RuntimeOperationError extends Error {
+export class RuntimeOperationError extends UserError {
+  override name = 'RuntimeOperationError';
   constructor(
     readonly operation: string,
     readonly reason: string,
     readonly statusCode?: number,
+    options?: { cause?: unknown },
   ) {
-    super(`${operation} failed: ${reason}`);
-    this.name = 'RuntimeOperationError';
+    super(`${operation} failed: ${reason}`, options);
   }
 }
 

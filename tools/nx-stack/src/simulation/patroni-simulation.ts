@@ -1,3 +1,4 @@
+import { patroniSwitchover } from '../clients/patroni';
 import { z } from 'zod';
 import type { ExecutorContext } from '@nx/devkit';
 import type { ServiceDefinition } from '../core/service-config';
@@ -7,7 +8,7 @@ import type { MemberView, ServiceHealth } from '../kinds/kind';
 import { observeMembers } from '../kinds/members';
 import { LEADER_PORT, SUPERUSER_PASSWORD } from '../kinds/router/router-probe';
 import { networkName, serviceLabels } from '../core/naming';
-import { ensureSecrets } from '../core/secrets';
+import { requireSecret } from '../core/secrets';
 import { StackError } from '../core/errors';
 import { waitHealthy, type UpDeps } from '../lifecycle/up';
 import { Progress } from '../core/progress';
@@ -27,23 +28,7 @@ export interface PatroniSimDeps {
 
 export const DEFAULT_WRITE_ON_MS = 2000;
 
-async function postSwitchover(apiPort: number, body: { leader: string; candidate?: string }, timeoutMs: number) {
-  const url = `http://127.0.0.1:${apiPort}/switchover`;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    return { status: response.status, text: (await response.text()).trim() };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    throw new StackError(`no answer from ${url} (${cause?.code ?? cause?.message ?? (error as Error).message})`);
-  }
-}
-
-export const defaultSimDeps = (): PatroniSimDeps => ({ writer: (options) => new SqlWriter(options), switchover: postSwitchover });
+export const defaultSimDeps = (): PatroniSimDeps => ({ writer: (options) => new SqlWriter(options), switchover: patroniSwitchover });
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -99,7 +84,7 @@ export async function patroniScene(context: ExecutorContext, deps: ExecutorDeps,
   const leader = members.find((m) => m.containerName === leaderName);
   if (!leader?.container) throw new StackError(`${patroni.name} reports no leader container (${leaderName ?? 'none'}); run npx nx run stack:restore first.`);
   const [routerView] = await observeMembers(deps.runtime, stack, router, deps.env);
-  const password = ensureSecrets(context.root, stack, [SUPERUSER_PASSWORD])[SUPERUSER_PASSWORD];
+  const password = requireSecret(context.root, stack, SUPERUSER_PASSWORD);
   const touchedIds = [...members, routerView].flatMap((m) => (m.container ? [m.container.id] : []));
   return {
     patroni,

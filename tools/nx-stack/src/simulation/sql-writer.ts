@@ -1,5 +1,5 @@
 import type { Client } from 'pg';
-import { pgClient, type PgTarget } from '../kinds/router/router-probe';
+import { pgClient, type PgTarget } from '../clients/postgres';
 
 /** The table simulations write into (in the `postgres` database, apart from the application's). */
 export const WRITES_TABLE = 'paws360_sim_writes';

@@ -4,7 +4,7 @@ import { serviceConfigSchema, type ServiceDefinition, type ServiceKind } from '.
 import type { ContainerState } from '../../runtime/container-runtime';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import type { MemberView, ProbeContext } from '../kind';
-import { etcdProbe } from './etcd-probe';
+import { APPLIED_INDEX_WINDOW, createEtcdProbe, etcdProbe } from './etcd-probe';
 import { probeFor } from '../registry';
 
 /** What one imitated etcd member answers. */
@@ -15,6 +15,8 @@ interface MemberState {
   health: { health: string; reason?: string };
   /** HTTP status of /health (etcd answers 503 when unhealthy). */
   healthStatus?: number;
+  /** Raft entries it applies between two status requests (a follower catching up). */
+  catchUpPerStatus?: number;
 }
 
 // etcd's JSON gateway writes uint64 ids as decimal strings.
@@ -44,14 +46,16 @@ async function startMember(state: MemberState): Promise<FakeEtcd> {
       };
       if (req.method === 'GET' && req.url === '/health') return json(s.healthStatus ?? 200, s.health);
       if (req.method === 'POST' && req.url === '/v3/maintenance/status') {
-        return json(200, {
+        const answer = {
           header: { cluster_id: CLUSTER_ID, member_id: s.id, revision: String(s.revision), raft_term: '3' },
           version: '3.4.34',
           dbSize: '20480',
           leader: s.leader,
           raftIndex: String(100 + s.revision),
           raftTerm: '3',
-        });
+        };
+        s.revision += s.catchUpPerStatus ?? 0;
+        return json(200, answer);
       }
       if (req.method === 'POST' && req.url === '/v3/cluster/member/list') {
         return json(200, {
@@ -112,15 +116,15 @@ describe('etcd probe (against imitated etcd members on 127.0.0.1)', () => {
 
   it('is the probe for kind etcd', () => {
     expect(probeFor('etcd')).toBe(etcdProbe);
-    expect(() => probeFor('no-such-kind' as ServiceKind)).toThrow('no health probe for service kind "no-such-kind"');
+    expect(() => probeFor('no-such-kind' as ServiceKind)).toThrow('no module for service kind "no-such-kind"');
   });
 
   it('healthy cluster: one leader everyone agrees on, all at its revision', async () => {
     const health = await etcdProbe.health(context());
     expect(health).toEqual([
-      { name: 'paws360-etcd-1', status: 'healthy', role: 'leader', detail: 'rev 42 · term 3 · index 142 · db 20 kB' },
-      { name: 'paws360-etcd-2', status: 'healthy', role: 'follower', detail: 'rev 42 · term 3 · index 142 · db 20 kB' },
-      { name: 'paws360-etcd-3', status: 'healthy', role: 'follower', detail: 'rev 42 · term 3 · index 142 · db 20 kB' },
+      { name: 'paws360-etcd-1', status: 'healthy', role: 'leader', detail: 'rev 42 · term 3 · index 142 · db 20 kB', serving: true },
+      { name: 'paws360-etcd-2', status: 'healthy', role: 'follower', detail: 'rev 42 · term 3 · index 142 · db 20 kB', serving: true },
+      { name: 'paws360-etcd-3', status: 'healthy', role: 'follower', detail: 'rev 42 · term 3 · index 142 · db 20 kB', serving: true },
     ]);
     // It asks /health first, then the status (POST with a JSON body).
     expect(members[1].requests).toEqual(['GET /health ', 'POST /v3/maintenance/status {}']);
@@ -160,11 +164,34 @@ describe('etcd probe (against imitated etcd members on 127.0.0.1)', () => {
     expect(health.map((c) => c.role)).toEqual(['leader', 'follower', 'leader']);
   });
 
-  it('revision lag: the lagging member is unhealthy, naming its and the leader’s revision', async () => {
-    members[1].state.revision = 40;
-    const health = await etcdProbe.health(context());
+  it('a follower a few entries behind the leader (Patroni writing every loop_wait) is healthy: no exact-equality check', async () => {
+    members[1].state.revision = 42 - APPLIED_INDEX_WINDOW;
+    members[2].state.revision = 41;
+    const health = await createEtcdProbe({ reprobeMs: 10 }).health(context());
+    expect(health.map((c) => c.status)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(health[1].detail).toContain(`(${APPLIED_INDEX_WINDOW} behind)`);
+    // Within the window nobody is asked twice.
+    expect(members[1].requests.filter((r) => r.includes('status'))).toHaveLength(1);
+  });
+
+  it('a follower further behind that catches up with where the leader was on a second look is healthy', async () => {
+    members[0].state.revision = members[2].state.revision = 242;
+    members[1].state.catchUpPerStatus = 200;
+    const health = await createEtcdProbe({ reprobeMs: 10 }).health(context());
+    expect(health.map((c) => c.status)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(members[1].requests.filter((r) => r.includes('status'))).toHaveLength(2);
+  });
+
+  it('a follower far behind that does not converge is unhealthy, naming both indexes and the re-probe', async () => {
+    members[0].state.revision = members[2].state.revision = 242;
+    members[1].state.catchUpPerStatus = 5;
+    const health = await createEtcdProbe({ reprobeMs: 10 }).health(context());
     expect(health.map((c) => c.status)).toEqual(['healthy', 'unhealthy', 'healthy']);
-    expect(health[1].detail).toBe('at revision 40, leader at 42; rev 40 · term 3 · index 140 · db 20 kB');
+    expect(health[1].detail).toBe(
+      `applied index 142, leader at 342 (more than ${APPLIED_INDEX_WINDOW} behind) and still at 147 10 ms later; rev 42 · term 3 · index 142 (200 behind) · db 20 kB`,
+    );
+    // Unhealthy, but it still serves: dependents can start on a quorum.
+    expect(health[1].serving).toBe(true);
   });
 
   it('no leader elected: every member says so', async () => {
@@ -183,7 +210,7 @@ describe('etcd probe (against imitated etcd members on 127.0.0.1)', () => {
   it('a stopped container is not asked over the network: "container not running"', async () => {
     states[2] = 'exited';
     const health = await etcdProbe.health(context());
-    expect(health[2]).toEqual({ name: 'paws360-etcd-3', status: 'unhealthy', role: '-', detail: 'container not running (exited)' });
+    expect(health[2]).toEqual({ name: 'paws360-etcd-3', status: 'unhealthy', role: '-', detail: 'container not running (exited)', serving: false });
     expect(members[2].requests).toEqual([]);
     expect(health[0].status).toBe('healthy');
   });

@@ -1,28 +1,12 @@
 import { absentMember } from '../members';
-import { httpJson } from '../../clients/http';
+import { etcdHealth, etcdKeyCount, etcdMembers, etcdStatus, type EtcdMember, type EtcdStatus } from '../../clients/etcd';
 import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kind';
-
-/** etcd's v3 JSON gateway (etcd 3.4 serves it under /v3/ on the client port). */
-interface StatusResponse {
-  header: { cluster_id: string; member_id: string; revision: string; raft_term: string };
-  version: string;
-  dbSize: string;
-  leader: string;
-  raftIndex: string;
-  raftTerm: string;
-}
-interface MemberListResponse {
-  members?: Array<{ ID: string; name: string; peerURLs?: string[]; clientURLs?: string[] }>;
-}
-interface RangeResponse {
-  count?: string;
-}
 
 const CLIENT_PORT = 'client';
 
 interface MemberStatus {
   view: MemberView;
-  status?: StatusResponse;
+  status?: EtcdStatus;
   error?: string;
 }
 
@@ -30,9 +14,9 @@ async function memberStatus(view: MemberView): Promise<MemberStatus> {
   if (!view.running) return { view };
   const port = view.hostPorts[CLIENT_PORT];
   try {
-    const health = await httpJson<{ health: string; reason?: string }>(port, '/health');
+    const health = await etcdHealth(port);
     if (health.health !== 'true') return { view, error: `etcd reports unhealthy${health.reason ? `: ${health.reason}` : ''}` };
-    return { view, status: await httpJson<StatusResponse>(port, '/v3/maintenance/status', { method: 'POST', body: {} }) };
+    return { view, status: await etcdStatus(port) };
   } catch (error) {
     return { view, error: (error as Error).message };
   }
@@ -40,48 +24,98 @@ async function memberStatus(view: MemberView): Promise<MemberStatus> {
 
 const kib = (bytes: string) => `${Math.round(Number(bytes) / 1024)} kB`;
 
+/** The roles of an etcd member. */
+export const ETCD_ROLES = ['leader', 'follower'] as const;
+export type EtcdRole = (typeof ETCD_ROLES)[number];
+
+/**
+ * How far (raft entries) a follower's applied index may trail the leader's
+ * at the instant of a probe and still count as in sync. Patroni writes to
+ * etcd every loop_wait, so on a healthy cluster a follower is routinely a
+ * few entries behind; a follower that is cut off falls behind without bound.
+ */
+export const APPLIED_INDEX_WINDOW = 64;
+/** A follower further behind is probed again this much later and must have reached where the leader was. */
+export const REPROBE_MS = 300;
+
+/** Where a member is in the raft log: the applied index where etcd reports it, else the received one. */
+export const appliedIndex = (status: EtcdStatus) => BigInt(status.raftAppliedIndex ?? status.raftIndex);
+
+const roleOf = (status: EtcdStatus): EtcdRole => (status.leader === status.header.member_id ? 'leader' : 'follower');
+
 /**
  * Healthy means: every member answers /health, exactly one leader that all
- * members agree on, and every member at the leader's revision.
+ * members agree on, and every follower in step with the leader: its applied
+ * index within APPLIED_INDEX_WINDOW entries of the leader's, or, when it is
+ * further behind, caught up with where the leader was when probed again
+ * REPROBE_MS later (converging, not stuck). Never exact equality at one
+ * instant: that flaps on a healthy cluster under Patroni's writes.
+ * A member serves (readiness) when it answers and agrees on a leader.
  */
-async function health(ctx: ProbeContext): Promise<ComponentHealth[]> {
-  const statuses = await Promise.all(ctx.members.map(memberStatus));
-  const leaders = new Set(statuses.filter((s) => s.status).map((s) => s.status!.leader));
-  const leaderStatus = statuses.find((s) => s.status && s.status.leader === s.status.header.member_id)?.status;
-  return statuses.map(({ view, status, error }) => {
-    const absent = absentMember(view);
-    if (absent) return absent;
-    if (!status) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no status' };
-    const role = status.leader === status.header.member_id ? 'leader' : 'follower';
-    const detail = `rev ${status.header.revision} · term ${status.raftTerm} · index ${status.raftIndex} · db ${kib(status.dbSize)}`;
-    const problem =
-      status.leader === '0'
-        ? 'no leader'
-        : leaders.size > 1
-          ? `members disagree on the leader (${[...leaders].join(', ')})`
-          : !leaderStatus
-            ? 'its leader does not answer'
-            : status.header.revision !== leaderStatus.header.revision
-              ? `at revision ${status.header.revision}, leader at ${leaderStatus.header.revision}`
+export function createEtcdProbe(options: { window?: number; reprobeMs?: number } = {}): ServiceProbe {
+  const window = BigInt(options.window ?? APPLIED_INDEX_WINDOW);
+  const reprobeMs = options.reprobeMs ?? REPROBE_MS;
+
+  async function health(ctx: ProbeContext): Promise<ComponentHealth<EtcdRole>[]> {
+    const statuses = await Promise.all(ctx.members.map(memberStatus));
+    const leaders = new Set(statuses.filter((s) => s.status).map((s) => s.status!.leader));
+    const leaderStatus = statuses.find((s) => s.status && roleOf(s.status) === 'leader')?.status;
+    const leaderIndex = leaderStatus ? appliedIndex(leaderStatus) : undefined;
+    // Followers outside the window get one more look, all at once, before a verdict.
+    const behind = statuses.filter((s) => s.status && leaderIndex !== undefined && roleOf(s.status) === 'follower' && leaderIndex - appliedIndex(s.status) > window);
+    const second = new Map<MemberView, EtcdStatus | undefined>();
+    if (behind.length) {
+      await new Promise((resolve) => setTimeout(resolve, reprobeMs));
+      await Promise.all(behind.map(async (s) => second.set(s.view, (await memberStatus(s.view)).status)));
+    }
+    return statuses.map(({ view, status, error }): ComponentHealth<EtcdRole> => {
+      const absent = absentMember<EtcdRole>(view);
+      if (absent) return absent;
+      if (!status) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no status', serving: false };
+      const role = roleOf(status);
+      const index = appliedIndex(status);
+      const lag = leaderIndex !== undefined && leaderIndex > index ? leaderIndex - index : 0n;
+      const detail = `rev ${status.header.revision} · term ${status.raftTerm} · index ${status.raftIndex}${lag > 0n ? ` (${lag} behind)` : ''} · db ${kib(status.dbSize)}`;
+      const leaderProblem =
+        status.leader === '0'
+          ? 'no leader'
+          : leaders.size > 1
+            ? `members disagree on the leader (${[...leaders].join(', ')})`
+            : !leaderStatus
+              ? 'its leader does not answer'
               : undefined;
-    return { name: view.containerName, status: problem ? 'unhealthy' : 'healthy', role, detail: problem ? `${problem}; ${detail}` : detail };
-  });
+      let problem = leaderProblem;
+      if (!problem && second.has(view)) {
+        const again = second.get(view);
+        const caughtUp = again !== undefined && appliedIndex(again) >= leaderIndex!;
+        if (!caughtUp) {
+          problem =
+            `applied index ${index}, leader at ${leaderIndex} (more than ${window} behind)` +
+            (again ? ` and still at ${appliedIndex(again)} ${reprobeMs} ms later` : ', and it did not answer a second probe');
+        }
+      }
+      return {
+        name: view.containerName,
+        status: problem ? 'unhealthy' : 'healthy',
+        role,
+        detail: problem ? `${problem}; ${detail}` : detail,
+        serving: leaderProblem === undefined,
+      };
+    });
+  }
+
+  return { health, inspect };
 }
 
 async function inspect(ctx: ProbeContext): Promise<InspectReport> {
   const statuses = await Promise.all(ctx.members.map(memberStatus));
   const reachable = statuses.find((s) => s.status);
-  let members: MemberListResponse['members'] = [];
+  let members: EtcdMember[] = [];
   let keys: number | null = null;
   if (reachable) {
     const port = reachable.view.hostPorts[CLIENT_PORT];
-    members = (await httpJson<MemberListResponse>(port, '/v3/cluster/member/list', { method: 'POST', body: {} })).members;
-    // key "\0" to range_end "\0" is etcd's way of saying "every key".
-    const range = await httpJson<RangeResponse>(port, '/v3/kv/range', {
-      method: 'POST',
-      body: { key: 'AA==', range_end: 'AA==', count_only: true },
-    });
-    keys = Number(range.count ?? 0);
+    members = await etcdMembers(port);
+    keys = await etcdKeyCount(port);
   }
   const idOf = (id: string) => BigInt(id).toString(16);
   return {
@@ -91,7 +125,7 @@ async function inspect(ctx: ProbeContext): Promise<InspectReport> {
       member: view.containerName,
       id: status ? idOf(status.header.member_id) : null,
       state: view.container?.state ?? 'absent',
-      role: status ? (status.leader === status.header.member_id ? 'leader' : 'follower') : (error ?? '-'),
+      role: status ? roleOf(status) : (error ?? '-'),
       revision: status ? Number(status.header.revision) : null,
       raftTerm: status ? Number(status.raftTerm) : null,
       raftIndex: status ? Number(status.raftIndex) : null,
@@ -108,4 +142,4 @@ async function inspect(ctx: ProbeContext): Promise<InspectReport> {
   };
 }
 
-export const etcdProbe: ServiceProbe = { health, inspect };
+export const etcdProbe: ServiceProbe = createEtcdProbe();

@@ -1,29 +1,32 @@
+import { httpRequest } from '../../clients/http';
+import { errorText } from '../../core/errors';
 import { absentMember } from '../members';
 import type { ComponentHealth, InspectReport, ProbeContext, ServiceProbe } from '../kind';
 
 /** GET <healthCheck.path> on a member's published port; the status and the first bytes of the body. */
 async function check(ctx: ProbeContext, port: number): Promise<{ ok: boolean; detail: string }> {
   const path = ctx.service.config.healthCheck!.path;
-  const url = `http://127.0.0.1:${port}${path}`;
   try {
-    const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
-    const body = (await response.text()).replace(/\s+/g, ' ').slice(0, 160);
-    return { ok: response.status === 200, detail: `GET ${path} → ${response.status}${body ? ` ${body}` : ''}` };
+    const answer = await httpRequest(port, path, { timeoutMs: 2000 });
+    const body = answer.text.replace(/\s+/g, ' ').slice(0, 160);
+    return { ok: answer.status === 200, detail: `GET ${path} → ${answer.status}${body ? ` ${body}` : ''}` };
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { ok: false, detail: `no answer from ${url} (${cause})` };
+    return { ok: false, detail: errorText(error) };
   }
 }
 
+export const HTTP_ROLES = ['server'] as const;
+export type HttpRole = (typeof HTTP_ROLES)[number];
+
 /** An HTTP service: healthy when its health path answers 200 on every member. */
-async function health(ctx: ProbeContext): Promise<ComponentHealth[]> {
+async function health(ctx: ProbeContext): Promise<ComponentHealth<HttpRole>[]> {
   const portName = ctx.service.config.healthCheck!.port;
   return Promise.all(
-    ctx.members.map(async (view): Promise<ComponentHealth> => {
-      const absent = absentMember(view);
+    ctx.members.map(async (view): Promise<ComponentHealth<HttpRole>> => {
+      const absent = absentMember<HttpRole>(view);
       if (absent) return absent;
       const { ok, detail } = await check(ctx, view.hostPorts[portName]);
-      return { name: view.containerName, status: ok ? 'healthy' : 'unhealthy', role: 'server', detail };
+      return { name: view.containerName, status: ok ? 'healthy' : 'unhealthy', role: 'server', detail, serving: ok };
     }),
   );
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceDefinition } from '../../core/service-config';
 import type { ContainerState } from '../../runtime/container-runtime';
 import type { MemberView, ProbeContext } from '../kind';
-import { patroniProbe, type PatroniCluster, type PatroniHistory, type PatroniStatus } from './patroni-probe';
+import type { PatroniCluster, PatroniHistory, PatroniStatus } from '../../clients/patroni';
+import { patroniProbe } from './patroni-probe';
 
 /** What one imitation member answers; `hang` never answers (a frozen member). */
 interface Answers {
@@ -119,9 +120,9 @@ describe('patroni probe (against imitation REST APIs on 127.0.0.1)', () => {
   it('healthy: one leader, a sync standby and a replica, all streaming on one timeline; members asked in parallel', async () => {
     const components = await patroniProbe.health(context());
     expect(components).toEqual([
-      { name: 'paws360-patroni-1', status: 'healthy', role: 'leader', detail: 'timeline 2 · 2 streaming (sync: patroni-2)' },
-      { name: 'paws360-patroni-2', status: 'healthy', role: 'sync-standby', detail: 'timeline 2 · lag 0 B · sync' },
-      { name: 'paws360-patroni-3', status: 'healthy', role: 'replica', detail: 'timeline 2 · lag 0 B · async' },
+      { name: 'paws360-patroni-1', status: 'healthy', role: 'leader', detail: 'timeline 2 · 2 streaming (sync: patroni-2)', serving: true },
+      { name: 'paws360-patroni-2', status: 'healthy', role: 'sync-standby', detail: 'timeline 2 · lag 0 B · sync', serving: true },
+      { name: 'paws360-patroni-3', status: 'healthy', role: 'replica', detail: 'timeline 2 · lag 0 B · async', serving: true },
     ]);
     for (const s of seen) expect(s.sort()).toEqual(['/cluster', '/patroni']);
   });
@@ -188,7 +189,7 @@ describe('patroni probe (against imitation REST APIs on 127.0.0.1)', () => {
   it('a stopped container is unhealthy (not even asked); PostgreSQL stopped inside a running one too', async () => {
     answers[0].patroni = primary([streaming('patroni-2', 'sync')]);
     const components = await patroniProbe.health(context(['running', 'running', 'exited']));
-    expect(components[2]).toEqual({ name: 'paws360-patroni-3', status: 'unhealthy', role: '-', detail: 'container not running (exited)' });
+    expect(components[2]).toEqual({ name: 'paws360-patroni-3', status: 'unhealthy', role: '-', detail: 'container not running (exited)', serving: false });
     expect(seen[2]).toEqual([]);
     expect(components.slice(0, 2).map((c) => c.status)).toEqual(['healthy', 'healthy']);
 

@@ -1,45 +1,6 @@
 import { absentMember } from '../members';
-import { httpJson } from '../../clients/http';
+import { patroniCluster, patroniHistory, patroniStatus, type PatroniCluster, type PatroniHistory, type PatroniStatus } from '../../clients/patroni';
 import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kind';
-
-/**
- * Patroni 3.0's REST API (port 8008 of each member, published on 127.0.0.1).
- * GET /patroni describes the member's own PostgreSQL: `role` is "master" (or
- * "primary" from Patroni 4 on) exactly when PostgreSQL is not in recovery,
- * "replica" when it is; on the primary `replication` is its
- * pg_stat_replication. GET /cluster is the DCS (etcd) view: who holds the
- * leader key, who is the synchronous standby.
- */
-export interface PatroniStatus {
-  state: string;
-  role: string;
-  timeline?: number;
-  xlog?: { location?: number; received_location?: number; replayed_location?: number; paused?: boolean };
-  replication?: Array<{ usename?: string; application_name: string; client_addr?: string; state: string; sync_state: string }>;
-  sync_standby?: boolean;
-  database_system_identifier?: string;
-  pause?: boolean;
-  patroni?: { version?: string; scope?: string };
-}
-
-export interface PatroniClusterMember {
-  name: string;
-  role: string;
-  state: string;
-  host?: string;
-  port?: number;
-  timeline?: number;
-  lag?: number | string;
-}
-
-export interface PatroniCluster {
-  members: PatroniClusterMember[];
-  scope?: string;
-  pause?: boolean;
-}
-
-/** [timeline, lsn, reason, timestamp, new leader] per timeline switch. */
-export type PatroniHistory = Array<[number, number, string, string?, string?]>;
 
 export const API_PORT = 'api';
 export const POSTGRES_PORT = 'postgres';
@@ -62,8 +23,8 @@ async function memberState(view: MemberView): Promise<MemberState> {
   if (!view.running) return { view };
   const port = view.hostPorts[API_PORT];
   const [status, cluster] = await Promise.allSettled([
-    httpJson<PatroniStatus>(port, '/patroni', { timeoutMs: TIMEOUT_MS }),
-    httpJson<PatroniCluster>(port, '/cluster', { timeoutMs: TIMEOUT_MS }),
+    patroniStatus(port, TIMEOUT_MS),
+    patroniCluster(port, TIMEOUT_MS),
   ]);
   if (status.status === 'rejected') return { view, error: (status.reason as Error).message };
   return { view, status: status.value, cluster: cluster.status === 'fulfilled' ? cluster.value : undefined };
@@ -79,10 +40,16 @@ const walPosition = (status: PatroniStatus) =>
 export const formatBytes = (bytes: number) =>
   bytes < 1024 ? `${bytes} B` : bytes < MAX_LAG_BYTES ? `${(bytes / 1024).toFixed(1)} kB` : `${(bytes / MAX_LAG_BYTES).toFixed(1)} MB`;
 
+/** The roles of a Patroni member: the one primary, the synchronous standby, the other replicas. */
+export const PATRONI_ROLES = ['leader', 'sync-standby', 'replica'] as const;
+export type PatroniRole = (typeof PATRONI_ROLES)[number];
+
 /** What the probe derives for one member, shared by health and inspect. */
 export interface MemberVerdict {
   view: MemberView;
-  role: string;
+  role: PatroniRole | '-';
+  /** Serves its role now: the primary accepting writes, or a replica streaming from it. */
+  serving: boolean;
   state: string;
   timeline: number | null;
   lagBytes: number | null;
@@ -116,7 +83,7 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
 
   const members = states.map(({ view, status }): MemberVerdict => {
     const base = { view, timeline: status?.timeline ?? null, lagBytes: null as number | null, syncState: null as string | null };
-    if (!status) return { ...base, role: '-', state: view.container?.state ?? 'absent', problems: [], detail: '' };
+    if (!status) return { ...base, role: '-', serving: false, state: view.container?.state ?? 'absent', problems: [], detail: '' };
     const problems: string[] = [];
     if (status.state !== 'running') problems.push(`PostgreSQL is ${status.state}`);
     if (primaries.length === 0) problems.push('no member is primary (no leader)');
@@ -130,7 +97,7 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
       const streaming = streams.filter((r) => r.state === 'streaming');
       const sync = streaming.filter((r) => r.sync_state === 'sync').map((r) => r.application_name);
       const detail = `timeline ${status.timeline ?? '?'} · ${streaming.length} streaming${sync.length ? ` (sync: ${sync.join(', ')})` : ''}`;
-      return { ...base, role: 'leader', state: status.state, problems, detail };
+      return { ...base, role: 'leader', serving: problems.length === 0, state: status.state, problems, detail };
     }
 
     // A replica.
@@ -138,7 +105,7 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
     const syncState = stream?.sync_state ?? null;
     const dcsRole = cluster?.members.find((m) => m.name === view.hostname)?.role;
     const isSync = syncState === 'sync' || (stream === undefined && (status.sync_standby === true || dcsRole === 'sync_standby'));
-    const role = isSync ? 'sync-standby' : 'replica';
+    const role: PatroniRole = isSync ? 'sync-standby' : 'replica';
     let lagBytes: number | null = null;
     // A member whose PostgreSQL is not running has no WAL position or timeline to compare.
     if (leader && leaderState && status.state === 'running') {
@@ -158,24 +125,26 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
       `lag ${lagBytes === null ? '?' : formatBytes(lagBytes)}`,
       syncState ?? (stream ? stream.state : 'not streaming'),
     ].join(' · ');
-    return { ...base, role, state: status.state, lagBytes, syncState, problems, detail };
+    const serving = status.state === 'running' && stream?.state === 'streaming';
+    return { ...base, role, serving, state: status.state, lagBytes, syncState, problems, detail };
   });
   return { members, leader: leaderState?.view.hostname, cluster, states };
 }
 
-async function health(ctx: ProbeContext): Promise<ComponentHealth[]> {
+async function health(ctx: ProbeContext): Promise<ComponentHealth<PatroniRole>[]> {
   const states = await observePatroni(ctx.members);
   const verdict = assessPatroni(states);
-  return verdict.members.map((m, index): ComponentHealth => {
-    const absent = absentMember(m.view);
+  return verdict.members.map((m, index): ComponentHealth<PatroniRole> => {
+    const absent = absentMember<PatroniRole>(m.view);
     if (absent) return absent;
     const state = states[index];
-    if (!state.status) return { name: m.view.containerName, status: 'unhealthy', role: '-', detail: state.error ?? 'no status' };
+    if (!state.status) return { name: m.view.containerName, status: 'unhealthy', role: '-', detail: state.error ?? 'no status', serving: false };
     return {
       name: m.view.containerName,
       status: m.problems.length ? 'unhealthy' : 'healthy',
       role: m.role,
       detail: m.problems.length ? `${m.problems.join('; ')}; ${m.detail}` : m.detail,
+      serving: m.serving,
     };
   });
 }
@@ -186,7 +155,7 @@ async function inspect(ctx: ProbeContext): Promise<InspectReport> {
   const answering = states.find((s) => s.view.hostname === verdict.leader) ?? states.find((s) => s.status);
   let history: PatroniHistory | null = null;
   if (answering) {
-    history = await httpJson<PatroniHistory>(answering.view.hostPorts[API_PORT], '/history', { timeoutMs: 1500 }).catch(() => null);
+    history = await patroniHistory(answering.view.hostPorts[API_PORT], 1500).catch(() => null);
   }
   const leaderStatus = states.find((s) => s.view.hostname === verdict.leader)?.status;
   return {

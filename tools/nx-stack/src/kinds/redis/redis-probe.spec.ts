@@ -159,7 +159,7 @@ describe('redisVerdict', () => {
 
   it('an unreachable or absent member is unhealthy with the reason', () => {
     const verdict = redisVerdict(states(masterInfo([{ ip: 'redis-2' }]), new Error('connect ECONNREFUSED 127.0.0.1:6380'), 'absent'));
-    expect(verdict[1]).toEqual({ name: 'paws360-redis-2', status: 'unhealthy', role: '-', detail: 'connect ECONNREFUSED 127.0.0.1:6380' });
+    expect(verdict[1]).toEqual({ name: 'paws360-redis-2', status: 'unhealthy', role: '-', detail: 'connect ECONNREFUSED 127.0.0.1:6380', serving: false });
     expect(verdict[2]).toMatchObject({ status: 'unhealthy', detail: 'no container (run up)' });
   });
 });

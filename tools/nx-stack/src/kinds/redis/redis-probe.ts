@@ -5,6 +5,10 @@ import { connectRedis, errorMessage, parseCommaFields, parseInfo, type RedisConn
 const REDIS_PORT = 'redis';
 const PASSWORD = 'REDIS_PASSWORD';
 
+/** The roles of a Redis member. */
+export const REDIS_ROLES = ['master', 'replica'] as const;
+export type RedisRole = (typeof REDIS_ROLES)[number];
+
 export interface ReplicaLine {
   ip: string;
   port: number;
@@ -15,7 +19,7 @@ export interface ReplicaLine {
 
 /** The replication part of INFO, typed. */
 export interface Replication {
-  role: 'master' | 'replica';
+  role: RedisRole;
   /** master_repl_offset: how far this member's replication stream goes. */
   offset: number;
   /** Master only: replicas connected now, as the master lists them. */
@@ -69,7 +73,7 @@ const bytes = (n: number) => `${Math.max(0, n)} B`;
  * up. A problem of the whole group (no master, two masters) marks every
  * member, like etcd's "no leader".
  */
-export function redisVerdict(states: RedisMemberState[]): ComponentHealth[] {
+export function redisVerdict(states: RedisMemberState[]): ComponentHealth<RedisRole>[] {
   const parsed = states.map((s) => {
     if (!s.info || s.error) return { ...s, repl: undefined };
     try {
@@ -82,10 +86,10 @@ export function redisVerdict(states: RedisMemberState[]): ComponentHealth[] {
   const master = masters.length === 1 ? masters[0] : undefined;
   const expectedReplicas = states.length - 1;
 
-  return parsed.map(({ view, repl, error }) => {
-    const absent = absentMember(view);
+  return parsed.map(({ view, repl, error }): ComponentHealth<RedisRole> => {
+    const absent = absentMember<RedisRole>(view);
     if (absent) return absent;
-    if (!repl) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no INFO reply' };
+    if (!repl) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no INFO reply', serving: false };
 
     const problems: string[] = [];
     if (masters.length > 1) problems.push(`${masters.length} masters (${masters.map((m) => m.view.hostname).join(', ')})`);
@@ -104,11 +108,15 @@ export function redisVerdict(states: RedisMemberState[]): ComponentHealth[] {
       if (master && repl.masterHost !== master.view.hostname) problems.push(`replicates ${repl.masterHost}, but the master is ${master.view.hostname}`);
     }
     if (masters.length === 0) problems.push('no master among the members that answer');
+    // Serving: the one master takes writes; a replica is linked to it.
+    const serving =
+      masters.length === 1 && (repl.role === 'master' || (repl.linkStatus === 'up' && repl.masterHost === master?.view.hostname));
     return {
       name: view.containerName,
       status: problems.length ? 'unhealthy' : 'healthy',
       role: repl.role,
       detail: problems.length ? `${problems.join('; ')}; ${detail}` : detail,
+      serving,
     };
   });
 }
@@ -116,7 +124,7 @@ export function redisVerdict(states: RedisMemberState[]): ComponentHealth[] {
 async function memberInfo(connect: RedisConnector, ctx: ProbeContext, view: MemberView, section?: string): Promise<RedisMemberState> {
   if (!view.running) return { view };
   try {
-    const text = await connect(view.hostPorts[REDIS_PORT], ctx.secrets[PASSWORD], (link) =>
+    const text = await connect(view.hostPorts[REDIS_PORT], ctx.secret(PASSWORD), (link) =>
       section ? link.command('INFO', section) : link.command('INFO'),
     );
     return { view, info: parseInfo(String(text)) };
@@ -138,7 +146,7 @@ export function keyspace(info: Record<string, string>): Record<string, { keys: n
 }
 
 export function createRedisProbe(connect: RedisConnector = connectRedis): ServiceProbe {
-  async function health(ctx: ProbeContext): Promise<ComponentHealth[]> {
+  async function health(ctx: ProbeContext): Promise<ComponentHealth<RedisRole>[]> {
     return redisVerdict(await Promise.all(ctx.members.map((view) => memberInfo(connect, ctx, view, 'replication'))));
   }
 

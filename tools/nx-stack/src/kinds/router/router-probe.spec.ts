@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceDefinition } from '../../core/service-config';
 import { FakePostgresServer } from '../../testing/fake-postgres-server';
 import type { MemberView, ProbeContext } from '../kind';
-import { parseStatsCsv, routerProbe, upServers } from './router-probe';
+import { parseStatsCsv, upServers } from '../../clients/haproxy';
+import { routerProbe } from './router-probe';
 
 // The start of HAProxy 2.6's /stats;csv (many more columns follow in reality; the parser goes by header names).
 const HEADER = '# pxname,svname,qcur,qmax,scur,smax,slim,stot,bin,bout,dreq,dresp,ereq,econ,eresp,wretr,wredis,status,weight,act,bck,chkfail,chkdown,lastchg,downtime,qlimit,pid,iid,sid,throttle,lbtot,tracked,type,rate,rate_lim,rate_max,check_status,';
@@ -81,6 +82,7 @@ describe('router probe (imitation PostgreSQL servers and stats page on 127.0.0.1
       status: 'healthy',
       role: 'router',
       detail: `${leader.port} → patroni-2 (read-write); ${replicas.port} → patroni-3 (read-only; pool patroni-1, patroni-3)`,
+      serving: true,
     });
     expect(leader.logins.at(-1)).toEqual({ user: 'postgres', database: 'postgres', password: 'pw' });
     expect(leader.queries.at(-1)).toContain('pg_is_in_recovery()');
@@ -126,7 +128,7 @@ describe('router probe (imitation PostgreSQL servers and stats page on 127.0.0.1
   it('a stopped router container is unhealthy without any connection attempt', async () => {
     const before = leader.logins.length;
     const [component] = await routerProbe.health(context({}, false));
-    expect(component).toEqual({ name: 'paws360-router-1', status: 'unhealthy', role: '-', detail: 'container not running (exited)' });
+    expect(component).toEqual({ name: 'paws360-router-1', status: 'unhealthy', role: '-', detail: 'container not running (exited)', serving: false });
     expect(leader.logins.length).toBe(before);
   });
 

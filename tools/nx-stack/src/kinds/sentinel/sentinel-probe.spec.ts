@@ -108,9 +108,9 @@ describe('sentinelVerdict', () => {
       expect3,
     );
     expect(verdict).toEqual([
-      { name: 'paws360-sentinel-1', status: 'unhealthy', role: '-', detail: 'connect ECONNREFUSED 127.0.0.1:26379' },
-      { name: 'paws360-sentinel-2', status: 'unhealthy', role: '-', detail: 'container not running (exited)' },
-      { name: 'paws360-sentinel-3', status: 'unhealthy', role: 'sentinel', detail: 'does not monitor a master named mymaster' },
+      { name: 'paws360-sentinel-1', status: 'unhealthy', role: '-', detail: 'connect ECONNREFUSED 127.0.0.1:26379', serving: false },
+      { name: 'paws360-sentinel-2', status: 'unhealthy', role: '-', detail: 'container not running (exited)', serving: false },
+      { name: 'paws360-sentinel-3', status: 'unhealthy', role: 'sentinel', detail: 'does not monitor a master named mymaster', serving: false },
     ]);
   });
 });

@@ -4,6 +4,9 @@ import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceP
 import { connectRedis, errorMessage, pairs, type RedisConnector } from '../../clients/redis';
 
 const SENTINEL_PORT = 'sentinel';
+
+export const SENTINEL_ROLES = ['sentinel'] as const;
+export type SentinelRole = (typeof SENTINEL_ROLES)[number];
 export const DEFAULT_MASTER_NAME = 'mymaster';
 
 /** What one Sentinel says about the master it monitors. */
@@ -63,15 +66,15 @@ export async function querySentinel(link: { command(name: string, ...args: strin
  * and `otherSentinels` other Sentinels, none of them flagged down; and
  * CKQUORUM says the quorum and a failover majority can be reached.
  */
-export function sentinelVerdict(states: SentinelMemberState[], expect: SentinelExpectations): ComponentHealth[] {
+export function sentinelVerdict(states: SentinelMemberState[], expect: SentinelExpectations): ComponentHealth<SentinelRole>[] {
   const answers = states.flatMap((s) => (s.sentinel?.masterAddr ? [{ host: s.view.hostname, addr: s.sentinel.masterAddr }] : []));
   const addresses = new Set(answers.map((a) => a.addr));
-  return states.map(({ view, sentinel, error }) => {
-    const absent = absentMember(view);
+  return states.map(({ view, sentinel, error }): ComponentHealth<SentinelRole> => {
+    const absent = absentMember<SentinelRole>(view);
     if (absent) return absent;
-    if (!sentinel) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no reply' };
+    if (!sentinel) return { name: view.containerName, status: 'unhealthy', role: '-', detail: error ?? 'no reply', serving: false };
     if (!sentinel.masterAddr) {
-      return { name: view.containerName, status: 'unhealthy', role: 'sentinel', detail: `does not monitor a master named ${expect.masterName}` };
+      return { name: view.containerName, status: 'unhealthy', role: 'sentinel', detail: `does not monitor a master named ${expect.masterName}`, serving: false };
     }
     const problems: string[] = [];
     if (addresses.size > 1) {
@@ -99,11 +102,14 @@ export function sentinelVerdict(states: SentinelMemberState[], expect: SentinelE
     const detail =
       `master ${sentinel.masterAddr} · ${seenReplicas} replicas · ${seenSentinels} other Sentinels · ` +
       `quorum ${sentinel.master.quorum ?? '?'}${sentinel.ckquorum.ok ? ` (${sentinel.ckquorum.message.replace(/\. .*$/, '')})` : ''}`;
+    // Serving: it names the master the others name, that master is not down, and a failover could be authorised.
+    const serving = addresses.size === 1 && masterFlags.length === 0 && sentinel.ckquorum.ok;
     return {
       name: view.containerName,
       status: problems.length ? 'unhealthy' : 'healthy',
       role: 'sentinel',
       detail: problems.length ? `${problems.join('; ')}; ${detail}` : detail,
+      serving,
     };
   });
 }
@@ -143,13 +149,13 @@ export function createSentinelProbe(connect: RedisConnector = connectRedis): Ser
     if (expect.redisMembers === 0) {
       // Sentinel only notices after down-after-milliseconds; the stack knows now.
       verdict = verdict.map((c) =>
-        c.role === 'sentinel' ? { ...c, status: 'unhealthy', detail: `no ${expect.redisService} containers in the stack; ${c.detail}` } : c,
+        c.role === 'sentinel' ? { ...c, status: 'unhealthy', serving: false, detail: `no ${expect.redisService} containers in the stack; ${c.detail}` } : c,
       );
     }
     return { expect, states, verdict };
   }
 
-  async function health(ctx: ProbeContext): Promise<ComponentHealth[]> {
+  async function health(ctx: ProbeContext): Promise<ComponentHealth<SentinelRole>[]> {
     return (await observe(ctx)).verdict;
   }
 

@@ -1,0 +1,25 @@
+import type { KindModule, ServiceHealth } from '../kind';
+import { allHealthy, quorumServing } from '../readiness';
+import { ETCD_ROLES, etcdProbe, type EtcdRole } from './etcd-probe';
+
+export { ETCD_ROLES, type EtcdRole };
+
+/** The leader's container name, when a healthy member holds it. */
+export const etcdLeaderOf = (health: ServiceHealth) =>
+  health.components.find((c) => c.role === ('leader' satisfies EtcdRole) && c.status === 'healthy')?.name;
+
+/** etcd: the DCS. Ready for Patroni once a quorum has a leader; healthy when every member is in step. */
+export const etcdKind: KindModule<EtcdRole> = {
+  kind: 'etcd',
+  roles: ETCD_ROLES,
+  probe: etcdProbe,
+  readyForDependents: (health) => quorumServing(health, 'leader' satisfies EtcdRole),
+  fullyHealthy: allHealthy,
+  knows: [],
+  simulations: [
+    {
+      name: 'fail-node',
+      description: 'Hard-stop one etcd member (the leader by default): reads and writes continue, Patroni keeps its leader; then restore it',
+    },
+  ],
+};

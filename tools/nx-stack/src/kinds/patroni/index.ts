@@ -1,0 +1,45 @@
+import type { KindModule, ServiceHealth } from '../kind';
+import { allHealthy, roleServing } from '../readiness';
+import { API_PORT, PATRONI_ROLES, POSTGRES_PORT, patroniProbe, type PatroniRole } from './patroni-probe';
+
+export { API_PORT, PATRONI_ROLES, POSTGRES_PORT, type PatroniRole };
+
+const LEADER: PatroniRole = 'leader';
+const SYNC: PatroniRole = 'sync-standby';
+
+/** The container reported as leader (the one primary), optionally other than `exclude`. */
+export const patroniLeaderOf = (health: ServiceHealth, exclude?: string) =>
+  health.components.find((c) => c.role === LEADER && c.name !== exclude)?.name;
+export const isPatroniLeader = (role: string | undefined) => role === LEADER;
+export const isSyncStandby = (role: string | undefined) => role === SYNC;
+
+/**
+ * PostgreSQL under Patroni. Ready for dependents once a leader accepts
+ * writes; fully healthy once every replica streams from it, less than 1 MB
+ * behind, on its timeline, with a synchronous standby chosen.
+ */
+export const patroniKind: KindModule<PatroniRole> = {
+  kind: 'patroni',
+  roles: PATRONI_ROLES,
+  probe: patroniProbe,
+  readyForDependents: (health) => roleServing(health, LEADER),
+  fullyHealthy: allHealthy,
+  knows: [],
+  simulations: [
+    {
+      name: 'fail-leader',
+      description:
+        'Hard-stop (SIGKILL) the Patroni leader while a writer inserts through the router: measure the failover, no acknowledged write is lost; then the old leader rejoins as a replica',
+    },
+    {
+      name: 'switchover',
+      description:
+        'Graceful Patroni switchover to the synchronous standby while a writer inserts through the router: measure the write gap, no acknowledged write is lost, the cluster is healthy after',
+    },
+    {
+      name: 'partition',
+      description:
+        'Cut the Patroni leader off the stack network: it demotes itself, another member is elected, never two writable members, no acknowledged write is lost; then heal it and it rejoins as a replica',
+    },
+  ],
+};

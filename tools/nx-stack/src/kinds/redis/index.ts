@@ -1,0 +1,30 @@
+import type { KindModule, ServiceHealth } from '../kind';
+import { allHealthy, roleServing } from '../readiness';
+import { REDIS_ROLES, redisProbe, type RedisRole } from './redis-probe';
+
+export { REDIS_ROLES, type RedisRole };
+
+const MASTER: RedisRole = 'master';
+export const REDIS_PASSWORD = 'REDIS_PASSWORD';
+
+/** The healthy master's container name. */
+export const redisMasterOf = (health: ServiceHealth) => health.components.find((c) => c.role === MASTER && c.status === 'healthy')?.name;
+export const isRedisReplica = (role: string | undefined) => role === ('replica' satisfies RedisRole);
+
+/** Redis: ready once one master takes writes; healthy once every replica is linked to it. */
+export const redisKind: KindModule<RedisRole> = {
+  kind: 'redis',
+  roles: REDIS_ROLES,
+  probe: redisProbe,
+  readyForDependents: (health) => roleServing(health, MASTER),
+  fullyHealthy: allHealthy,
+  // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
+  knows: ['sentinel'],
+  simulations: [
+    {
+      name: 'fail-master',
+      description:
+        'Hard-stop the Redis master while a client writes: the Sentinels promote a replica, no acknowledged write is lost; then the old master rejoins as a replica',
+    },
+  ],
+};

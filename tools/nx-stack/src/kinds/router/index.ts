@@ -1,0 +1,16 @@
+import type { KindModule } from '../kind';
+import { allHealthy, allServing } from '../readiness';
+import { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, routerProbe, type RouterRole } from './router-probe';
+
+export { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, type RouterRole };
+
+/** HAProxy in front of Patroni. Ready once its leader port reaches the primary; healthy once the replicas port reaches a replica too. */
+export const routerKind: KindModule<RouterRole> = {
+  kind: 'router',
+  roles: ROUTER_ROLES,
+  probe: routerProbe,
+  readyForDependents: allServing,
+  fullyHealthy: allHealthy,
+  knows: [],
+  simulations: [],
+};

@@ -1,0 +1,34 @@
+import { StackError } from '../core/errors';
+import type { ServiceHealth } from '../kinds/kind';
+
+export class DependencyUnhealthyError extends StackError {
+  override name = 'DependencyUnhealthyError';
+  constructor(service: string, dependency: string, health: ServiceHealth, condition = 'healthy') {
+    const bad = health.components.filter((c) => c.status !== 'healthy');
+    const healthy = health.components.length - bad.length;
+    super(
+      `Cannot start ${service}: it depends on ${dependency}, which is not ${condition} ` +
+        `(${healthy}/${health.components.length} components healthy).\n` +
+        bad.map((c) => `  ✗ ${c.name}: ${c.detail}`).join('\n') +
+        `\n  Start ${dependency} first: npx nx run ${dependency}:up (nx run ${service}:up does this unless task dependencies are excluded).`,
+    );
+  }
+}
+
+export interface BusyPort {
+  port: number;
+  member: string;
+  variable: string;
+}
+
+export class PortBusyError extends StackError {
+  override name = 'PortBusyError';
+  constructor(service: string, busy: BusyPort[]) {
+    super(
+      `Cannot start ${service}: host port${busy.length > 1 ? 's' : ''} already in use on 127.0.0.1:\n` +
+        busy.map((b) => `  - ${b.port} (for ${b.member}; set ${b.variable} to move it)`).join('\n') +
+        `\n  Free the port (find its owner with: ss -ltnp 'sport = :${busy[0].port}'), or pick another one with the variable named, ` +
+        `or shift the whole stack with PAWS360_PORT_OFFSET. Nothing was created.`,
+    );
+  }
+}
