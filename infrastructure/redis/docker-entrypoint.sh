@@ -1,28 +1,38 @@
 #!/bin/sh
-# Starts one Redis member. The nx-stack plugin gives every container its
-# identity through PAWS360_SERVICE and PAWS360_MEMBER (host name
-# <service>-<n> on the stack network) and the password through
-# REDIS_PASSWORD. Member 1 is the master of a brand-new stack, the others
-# replicate it; after that, the Sentinels decide who is master.
+# Starts one Redis member. The image keeps no member count or host list of its
+# own: the nx-stack plugin derives the topology from the Nx graph and injects
+# it into every container (README.md, "Contract"):
+#   PAWS360_MEMBERS, PAWS360_MEMBER  this service's member host names and this
+#                     member's 1-based position: the name it announces. The
+#                     first name is the master of a brand-new stack, the others
+#                     replicate it; after that, the Sentinels decide.
+#   PAWS360_REPLICAS  how many names PAWS360_MEMBERS must hold
+#   PAWS360_SENTINEL_SENTINEL_ENDPOINTS  host:port of every Sentinel: asked
+#                     at each start who the master is
+# and the password through REDIS_PASSWORD.
 set -eu
 
 log() { echo "redis entrypoint: $*"; }
 die() { echo "redis entrypoint: error: $*" >&2; exit 1; }
 
-: "${PAWS360_STACK:?PAWS360_STACK is not set: start this image through the nx-stack plugin}"
-: "${PAWS360_SERVICE:?PAWS360_SERVICE is not set: start this image through the nx-stack plugin}"
-: "${PAWS360_MEMBER:?PAWS360_MEMBER is not set: start this image through the nx-stack plugin}"
+for v in PAWS360_STACK PAWS360_SERVICE PAWS360_MEMBER PAWS360_REPLICAS PAWS360_MEMBERS PAWS360_SENTINEL_SENTINEL_ENDPOINTS; do
+  eval "[ -n \"\${$v:-}\" ]" || die "$v is not set: start this image through the nx-stack plugin, which injects the stack's topology"
+done
 [ -n "${REDIS_PASSWORD:-}" ] ||
   die "REDIS_PASSWORD is not set or empty: the nx-stack plugin generates it into the stack's env file"
 case "$REDIS_PASSWORD" in *'
 '*) die "REDIS_PASSWORD must be a single line";; esac
 
-service="$PAWS360_SERVICE"
-member="$PAWS360_MEMBER"
-name="${service}-${member}"
-# Where to find the Sentinels, and the name they monitor the master under.
-sentinel_service="${SENTINEL_SERVICE:-sentinel}"
-sentinel_members="${SENTINEL_MEMBERS:-3}"
+# Entry PAWS360_MEMBER of PAWS360_MEMBERS (a list of PAWS360_REPLICAS names).
+name=$(echo "$PAWS360_MEMBERS" | awk -F, -v m="$PAWS360_MEMBER" -v r="$PAWS360_REPLICAS" \
+  'NF == r && m ~ /^[1-9][0-9]*$/ && m <= NF && $m ~ /^[a-z0-9][a-z0-9.-]*$/ { print $m }')
+[ -n "$name" ] ||
+  die "PAWS360_MEMBER=$PAWS360_MEMBER, PAWS360_REPLICAS=$PAWS360_REPLICAS and PAWS360_MEMBERS=$PAWS360_MEMBERS do not agree: PAWS360_MEMBERS must hold PAWS360_REPLICAS host names and PAWS360_MEMBER a position in it"
+first="${PAWS360_MEMBERS%%,*}"
+# The Sentinels, as host:port words, and the name they monitor the master under.
+echo "$PAWS360_SENTINEL_SENTINEL_ENDPOINTS" | grep -Eq '^[a-z0-9][a-z0-9.-]*:[0-9]+(,[a-z0-9][a-z0-9.-]*:[0-9]+)*$' ||
+  die "PAWS360_SENTINEL_SENTINEL_ENDPOINTS=$PAWS360_SENTINEL_SENTINEL_ENDPOINTS is not a comma-separated list of host:port"
+sentinels=$(echo "$PAWS360_SENTINEL_SENTINEL_ENDPOINTS" | tr ',' ' ')
 master_name="${REDIS_MASTER_NAME:-mymaster}"
 
 dir=/var/lib/redis
@@ -44,8 +54,8 @@ drop_directives() {
 if [ ! -f "$conf" ]; then
   log "first start of ${name}: creating ${conf}"
   sed "s/@MEMBER_NAME@/${name}/g" /usr/local/lib/redis/redis.conf.tmpl > "$conf.tmp"
-  if [ "$member" != 1 ]; then
-    printf '\n# Initial role: replica of member 1 (Sentinel rewrites this on failover).\nreplicaof %s-1 6379\n' "$service" >> "$conf.tmp"
+  if [ "$name" != "$first" ]; then
+    printf '\n# Initial role: replica of the first member (Sentinel rewrites this on failover).\nreplicaof %s 6379\n' "$first" >> "$conf.tmp"
   fi
   mv "$conf.tmp" "$conf"
 fi
@@ -56,18 +66,22 @@ chmod 0600 "$conf"   # it holds the password
 # redis.conf (the one Sentinel last wrote) stands. This closes the window in
 # which an old master that restarts after a failover would come back as a
 # second master until Sentinel notices and demotes it.
-answers=""
-i=1
-while [ "$i" -le "$sentinel_members" ]; do
-  a=$(timeout 2 redis-cli -h "${sentinel_service}-${i}" -p 26379 --raw \
-        SENTINEL get-master-addr-by-name "$master_name" 2>/dev/null | paste -sd ' ' - || true)
-  case "$a" in *' '[0-9]*) answers="${answers}${a}
-";; esac
+# All of them at once, each given 2 s: a cold start, where no Sentinel
+# exists yet, costs one look-up that fails at once (or at most 2 s when the
+# DNS server hangs on unknown names), not one per Sentinel.
+asked=$(mktemp -d)
+i=0
+for endpoint in $sentinels; do
   i=$((i + 1))
+  (timeout 2 redis-cli -h "${endpoint%:*}" -p "${endpoint##*:}" --raw \
+     SENTINEL get-master-addr-by-name "$master_name" 2>/dev/null | paste -sd ' ' - > "$asked/$i" || true) &
 done
+wait
+answers=$(cat "$asked"/* | grep ' [0-9]' || true)
+rm -rf "$asked"
 master=$(printf '%s' "$answers" | sed '/^$/d' | sort | uniq -c | sort -rn | awk 'NR == 1 { print $2, $3 }')
 
-drop_directives requirepass masterauth replica-announce-ip slave-announce-ip
+drop_directives requirepass masterauth replica-announce-ip slave-announce-ip repl-diskless-sync-max-replicas
 if [ -n "$master" ]; then
   drop_directives replicaof slaveof
 fi
@@ -77,6 +91,11 @@ fi
   # member may become a replica after a failover).
   echo "masterauth $(quote "$REDIS_PASSWORD")"
   echo "replica-announce-ip ${name}"
+  # A master starts the diskless full sync of waiting replicas after
+  # repl-diskless-sync-delay (5 s) so that replicas arriving together share
+  # one transfer; once every other member is waiting there is nobody left to
+  # wait for. On a cold start this saves ~4 s before the replicas are online.
+  echo "repl-diskless-sync-max-replicas $((PAWS360_REPLICAS - 1))"
   if [ -n "$master" ] && [ "${master%% *}" != "$name" ]; then
     echo "replicaof ${master}"
   fi
