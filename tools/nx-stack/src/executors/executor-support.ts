@@ -1,31 +1,17 @@
-import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { ConfigError } from '../core/config-error';
 import { SERVICE_TAG } from '../core/constants';
-import { loadService } from '../core/load-service';
-import type { ServiceDefinition } from '../core/service-config';
-import type { ServiceProbe } from '../kinds/kind';
-import type { ContainerRuntime } from '../runtime/container-runtime';
-import { DockerodeRuntime } from '../runtime/dockerode-runtime';
+import { isUserError } from '../core/errors';
 import { stackName } from '../core/naming';
-import { StackError, isUserError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import type { StackDeps } from '../lifecycle/stack-deps';
+import { createRuntime } from '../runtime/create-runtime';
 
 /** What executors reach the outside world through; specs pass fakes. */
-export interface ExecutorDeps {
-  runtime: ContainerRuntime;
-  log: (line: string) => void;
-  error: (line: string) => void;
-  env: NodeJS.ProcessEnv;
-  probe?: (service: ServiceDefinition) => ServiceProbe;
-  progress?: Progress;
-  portFree?: (port: number) => Promise<boolean>;
-  pollMs?: number;
-}
+export type ExecutorDeps = StackDeps;
 
 export function defaultDeps(): ExecutorDeps {
   return {
-    runtime: new DockerodeRuntime(),
+    runtime: createRuntime(process.env),
     log: (line) => console.log(line),
     error: (line) => console.error(line),
     env: process.env,
@@ -33,29 +19,7 @@ export function defaultDeps(): ExecutorDeps {
 }
 
 export { SERVICE_TAG };
-
-export function projectRoot(context: ExecutorContext, project = context.projectName): string {
-  const config = project ? context.projectsConfigurations.projects[project] : undefined;
-  if (!config) throw new StackError(`project "${project}" is not in the workspace`);
-  return config.root;
-}
-
-/** The service the running target belongs to, validated. */
-export function currentService(context: ExecutorContext): ServiceDefinition {
-  return loadService(context.root, projectRoot(context));
-}
-
-export function serviceByName(context: ExecutorContext, name: string): ServiceDefinition {
-  return loadService(context.root, projectRoot(context, name));
-}
-
-/** Every service project of the workspace, in name order. */
-export function allServices(context: ExecutorContext): ServiceDefinition[] {
-  return Object.entries(context.projectsConfigurations.projects)
-    .filter(([, project]) => project.tags?.includes(SERVICE_TAG))
-    .map(([name]) => serviceByName(context, name))
-    .sort((a, b) => a.name.localeCompare(b.name));
-}
+export { allServices, currentService, projectRoot, serviceByName } from '../core/workspace';
 
 /** Parses executor options with zod; a bad option names the option and what was expected. */
 export function parseOptions<T extends z.ZodType>(schema: T, options: unknown, executor: string): z.infer<T> {

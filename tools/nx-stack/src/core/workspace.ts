@@ -1,0 +1,31 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { SERVICE_TAG } from './constants';
+import { StackError } from './errors';
+import { loadService } from './load-service';
+import type { ServiceDefinition } from './service-config';
+
+/** The services of the workspace as an executor sees them (Nx's project configurations). */
+export type WorkspaceContext = Pick<ExecutorContext, 'root' | 'projectName' | 'projectsConfigurations'>;
+
+export function projectRoot(context: WorkspaceContext, project = context.projectName): string {
+  const config = project ? context.projectsConfigurations.projects[project] : undefined;
+  if (!config) throw new StackError(`project "${project}" is not in the workspace`);
+  return config.root;
+}
+
+/** The service the running target belongs to, validated. */
+export function currentService(context: WorkspaceContext): ServiceDefinition {
+  return loadService(context.root, projectRoot(context));
+}
+
+export function serviceByName(context: WorkspaceContext, name: string): ServiceDefinition {
+  return loadService(context.root, projectRoot(context, name));
+}
+
+/** Every service project of the workspace, in name order. */
+export function allServices(context: WorkspaceContext): ServiceDefinition[] {
+  return Object.entries(context.projectsConfigurations.projects)
+    .filter(([, project]) => project.tags?.includes(SERVICE_TAG))
+    .map(([name]) => serviceByName(context, name))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
