@@ -12,7 +12,7 @@ const firstProblem = (components: ComponentHealth[]) => {
 export function allHealthy(health: ServiceHealth): Readiness {
   const healthy = health.components.filter((c) => c.status === 'healthy').length;
   const ok = health.components.length > 0 && healthy === health.components.length;
-  return { ok, reason: ok ? `${healthy}/${healthy} healthy` : `${healthy}/${health.components.length} healthy; waiting for ${firstProblem(health.components)}` };
+  return { ok, reason: ok ? `${healthy}/${healthy} healthy` : `${healthy}/${health.components.length} healthy, ${firstProblem(health.components)}` };
 }
 
 /** Every member serves its role. */
@@ -20,7 +20,7 @@ export function allServing(health: ServiceHealth): Readiness {
   const serving = health.components.filter(isServing).length;
   const ok = health.components.length > 0 && serving === health.components.length;
   const waiting = health.components.find((c) => !isServing(c));
-  return { ok, reason: ok ? `${serving}/${serving} serving` : `${serving}/${health.components.length} serving; waiting for ${waiting ? `${waiting.name}: ${waiting.detail}` : 'members'}` };
+  return { ok, reason: ok ? `${serving}/${serving} serving` : `${serving}/${health.components.length} serving, ${waiting ? `${waiting.name}: ${waiting.detail}` : 'no members'}` };
 }
 
 /** A member in `role` that serves it: the leader accepting writes, the master taking them. */

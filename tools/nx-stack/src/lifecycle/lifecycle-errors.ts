@@ -3,7 +3,7 @@ import type { ServiceHealth } from '../kinds/kind';
 
 export class DependencyUnhealthyError extends StackError {
   override name = 'DependencyUnhealthyError';
-  constructor(service: string, dependency: string, health: ServiceHealth, condition = 'healthy') {
+  constructor(service: string, dependency: string, health: ServiceHealth, condition = 'healthy', options?: { cause?: unknown }) {
     const bad = health.components.filter((c) => c.status !== 'healthy');
     const healthy = health.components.length - bad.length;
     super(
@@ -11,6 +11,7 @@ export class DependencyUnhealthyError extends StackError {
         `(${healthy}/${health.components.length} components healthy).\n` +
         bad.map((c) => `  ✗ ${c.name}: ${c.detail}`).join('\n') +
         `\n  Start ${dependency} first: npx nx run ${dependency}:up (nx run ${service}:up does this unless task dependencies are excluded).`,
+      options,
     );
   }
 }

@@ -10,8 +10,9 @@ export interface MemberSpec extends ContainerSpec {
 
 /**
  * The container each member of a service should have. Its config hash covers
- * everything that shapes the container (image, env, ports, mounts, command…),
- * so `up` recreates a member exactly when one of those changed.
+ * everything that shapes the container (image, env including the topology of
+ * the services it is told about, ports, mounts, command…), so `up` recreates
+ * a member exactly when one of those changed.
  */
 export function memberSpecs(
   stack: string,
@@ -19,6 +20,8 @@ export function memberSpecs(
   image: string,
   secrets: Record<string, string>,
   env: NodeJS.ProcessEnv = process.env,
+  /** The topology variables (lifecycle/topology.ts); service.json's own env wins over them. */
+  topology: Record<string, string> = {},
 ): MemberSpec[] {
   const { config } = service;
   return Array.from({ length: config.replicas }, (_, index) => {
@@ -28,6 +31,7 @@ export function memberSpecs(
       image,
       hostname: memberHostname(service.name, member),
       env: {
+        ...topology,
         ...config.env,
         ...secrets,
         PAWS360_STACK: stack,

@@ -224,19 +224,65 @@ describe('upService', () => {
     expect(probe.rounds).toBe(0);
   });
 
-  it('an unhealthy dependency stops the start, naming the dependency and its failing members; nothing is created', async () => {
+  it('a dependency that was never started stops the start at once, naming it and its members; nothing is created', async () => {
     ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'] }) });
     const patroni = loadService(ws.root, 'infrastructure/patroni');
     // etcd has no containers at all: every member is reported absent.
     const error = await up(patroni, { dependencies: [etcd()] }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(DependencyUnhealthyError);
     const message = (error as Error).message;
-    expect(message).toContain('Cannot start patroni: it depends on etcd, which is not healthy (0/3 components healthy)');
+    expect(message).toContain('Cannot start patroni: it depends on etcd, which is not running (0/3 components healthy)');
     expect(message).toContain('✗ paws360-etcd-1: no container (run up)');
     expect(message).toContain('npx nx run etcd:up');
     expect(runtime.containers.size).toBe(0);
     expect(runtime.volumes.size).toBe(0);
     expect(runtime.builds).toHaveLength(0);
+  });
+
+  it('a dependency ready for its dependents but not yet fully healthy (a replica still cloning) lets the service start', async () => {
+    await up();
+    // Member 3 of etcd falls behind: etcd is not healthy, but a quorum with its leader serves.
+    const lagging = fakeProbe({ problem: (view) => (view.member === 3 ? 'catching up' : undefined) });
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', ports: [], dependsOn: ['etcd'] }) });
+    const patroni = loadService(ws.root, 'infrastructure/patroni');
+    const result = await up(patroni, { dependencies: [etcd()] }, deps({ probe: (s) => (s.name === 'etcd' ? lagging : probe) }));
+    expect(result.health.healthy).toBe(true);
+    expect(runtime.containerNames()).toContain('paws360-patroni-1');
+  });
+
+  it('a running dependency that never becomes ready fails after its start timeout, saying what it waited for', async () => {
+    await up();
+    ws.addService('etcd', { config: serviceJson({ startTimeoutSeconds: 0.05 }) });
+    const noQuorum = fakeProbe({ problem: (view) => (view.member === 1 ? undefined : 'no leader'), serving: () => false });
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', ports: [], dependsOn: ['etcd'] }) });
+    const patroni = loadService(ws.root, 'infrastructure/patroni');
+    const error = await up(patroni, { dependencies: [etcd()] }, deps({ probe: () => noQuorum })).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(DependencyUnhealthyError);
+    expect((error as Error).message).toContain('Cannot start patroni: it depends on etcd, which is not ready for its dependents');
+    expect((error as DependencyUnhealthyError).cause).toBeInstanceOf(StackError);
+    expect(((error as DependencyUnhealthyError).cause as Error).message).toMatch(/etcd did not become ready for its dependents \(0\/3 serving, 2 needed with a leader/);
+    expect(runtime.containerNames().filter((n) => n.includes('patroni'))).toEqual([]);
+  });
+
+  it('until: ready returns as soon as dependents can start, before every member is healthy', async () => {
+    probe = fakeProbe({ problem: (view) => (view.member === 3 ? 'still cloning' : undefined) });
+    const result = await up(etcd(), { until: 'ready', timeoutSeconds: 5 });
+    expect(result.until).toBe('ready');
+    expect(result.readiness).toEqual({ ok: true, reason: 'quorum: 2/3 serving' });
+    expect(result.health.healthy).toBe(false);
+    expect(progressOut.text()).toMatch(/etcd: ready for its dependents after [\d.]+s \(quorum: 2\/3 serving; 2\/3 healthy\)/);
+  });
+
+  it('topology: each member is told its own members and its dependencies’ members and endpoints; the config hash follows', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', ports: [], dependsOn: ['etcd'] }) });
+    const patroni = loadService(ws.root, 'infrastructure/patroni');
+    await up();
+    await up(patroni, { dependencies: [etcd()] });
+    const env = [...runtime.containers.values()].find((c) => c.name === 'paws360-patroni-2')!.spec.env;
+    expect(env.PAWS360_MEMBERS).toBe('patroni-1,patroni-2,patroni-3');
+    expect(env.PAWS360_ETCD_SERVICE).toBe('etcd');
+    expect(env.PAWS360_ETCD_MEMBERS).toBe('etcd-1,etcd-2,etcd-3');
+    expect(env.PAWS360_ETCD_CLIENT_ENDPOINTS).toBe('etcd-1:2379,etcd-2:2379,etcd-3:2379');
   });
 
   it('a healthy dependency lets the service start', async () => {
@@ -286,7 +332,7 @@ describe('upService', () => {
     const printed = progressOut.text().split('\n').filter(Boolean);
     // Non-interactive: the unchanged wait is printed once, then the result.
     expect(printed).toHaveLength(2);
-    expect(printed[0]).toMatch(/^etcd: waiting for paws360-etcd-2 to be healthy \(raft index behind\) \d+\.\ds$/);
+    expect(printed[0]).toMatch(/^etcd: waiting to be healthy \(2\/3 healthy, paws360-etcd-2: raft index behind\) \d+\.\ds$/);
     expect(printed[1]).toMatch(/^etcd: 3\/3 healthy after/);
   });
 

@@ -1,26 +1,34 @@
-import type { ServiceDefinition } from '../core/service-config';
-import { checkHealth, type HealthDeps } from '../kinds/health';
-import type { ServiceHealth } from '../kinds/kind';
-import type { ContainerInfo } from '../runtime/container-runtime';
-import { Progress, seconds } from '../core/progress';
-import { ensureImage } from './image';
-import { memberSpecs, type MemberSpec } from './member-spec';
+import { seconds } from '../core/progress';
 import { LABELS, hostPortVariable, networkName, serviceLabels, stackLabels } from '../core/naming';
-import { isPortFree } from './port-check';
 import { ensureSecrets } from '../core/secrets';
-import { StackError } from '../core/errors';
+import type { ServiceDefinition } from '../core/service-config';
+import { checkHealth } from '../kinds/health';
+import type { Readiness, ServiceHealth } from '../kinds/kind';
+import type { ContainerInfo } from '../runtime/container-runtime';
+import { ensureImage } from './image';
 import { DependencyUnhealthyError, PortBusyError, type BusyPort } from './lifecycle-errors';
+import { memberSpecs, type MemberSpec } from './member-spec';
+import { isPortFree } from './port-check';
+import { topologyEnv } from './topology';
+import { judge, waitFor, type Condition, type WaitDeps } from './wait';
 
-export interface UpDeps extends HealthDeps {
+export { waitHealthy } from './wait';
+
+export interface UpDeps extends WaitDeps {
   log: (line: string) => void;
-  progress?: Progress;
-  /** Poll interval while waiting for health. */
-  pollMs?: number;
   portFree?: (port: number) => Promise<boolean>;
 }
 
 export interface UpOptions {
   dependencies: ServiceDefinition[];
+  /** Every service of the workspace: whose members the containers are told (topology). Default: the service and its dependencies. */
+  services?: ServiceDefinition[];
+  /**
+   * What `up` waits for before it returns: `healthy` (every member in its
+   * role, the default) or `ready` (what dependents need: a quorum, a leader,
+   * a master), when dependents in the same run start as soon as that holds.
+   */
+  until?: Condition;
   timeoutSeconds?: number;
   /** Recreate every member even when its config is unchanged. */
   forceRecreate?: boolean;
@@ -35,23 +43,47 @@ export interface UpResult {
   imageBuilt: boolean;
   actions: Record<string, Action>;
   health: ServiceHealth;
+  /** The condition `up` waited for, and the kind's verdict on it. */
+  until: Condition;
+  readiness: Readiness;
   durationMs: number;
 }
 
 /**
- * Brings one service to its desired state and waits until it is healthy.
- * Idempotent: members whose config hash is unchanged are kept (a healthy
- * service is one probe and done); changed ones are recreated.
+ * What a service needs of its dependencies before it starts: each one ready
+ * for its dependents (not necessarily fully healthy: replicas may still be
+ * cloning). A dependency with no running member at all fails at once (it
+ * was never started); one that is starting is waited for, up to its own
+ * start timeout. Nothing is created before this holds.
+ */
+export async function awaitDependencies(deps: UpDeps, service: ServiceDefinition, dependencies: ServiceDefinition[]): Promise<void> {
+  await Promise.all(
+    dependencies.map(async (dependency) => {
+      const health = await checkHealth(deps, dependency);
+      if (judge(dependency, health, 'ready').ok) return;
+      const running = (await deps.runtime.listContainers(serviceLabels(deps.stack, dependency.name))).some((c) => c.state === 'running');
+      if (!running) throw new DependencyUnhealthyError(service.name, dependency.name, health, 'running');
+      try {
+        await waitFor(deps, dependency, 'ready', dependency.config.startTimeoutSeconds);
+      } catch (error) {
+        throw new DependencyUnhealthyError(service.name, dependency.name, await checkHealth(deps, dependency), 'ready for its dependents', { cause: error });
+      }
+    }),
+  );
+}
+
+/**
+ * Brings one service to its desired state and waits until it is healthy
+ * (or, with until: 'ready', until its dependents can start). Idempotent:
+ * members whose config hash is unchanged are kept (a healthy service is one
+ * probe and done); changed ones are recreated.
  */
 export async function upService(deps: UpDeps, service: ServiceDefinition, options: UpOptions): Promise<UpResult> {
   const started = Date.now();
   const { runtime, stack, log } = deps;
   await runtime.ping();
 
-  for (const dependency of options.dependencies) {
-    const health = await checkHealth(deps, dependency);
-    if (!health.healthy) throw new DependencyUnhealthyError(service.name, dependency.name, health);
-  }
+  await awaitDependencies(deps, service, options.dependencies);
 
   const image = await ensureImage(runtime, deps.workspaceRoot, service, {
     force: options.rebuild,
@@ -64,7 +96,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   );
 
   const secrets = ensureSecrets(deps.workspaceRoot, stack, service.config.secrets);
-  const specs = memberSpecs(stack, service, image.tag, secrets, deps.env);
+  const topology = topologyEnv(service, options.services ?? [service, ...options.dependencies]);
+  const specs = memberSpecs(stack, service, image.tag, secrets, deps.env, topology);
   const existing = await runtime.listContainers(serviceLabels(stack, service.name));
   const plan = specs.map((spec) => {
     const current = findMember(existing, spec.member);
@@ -113,8 +146,9 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const actions = Object.fromEntries(plan.map((p) => [p.spec.name, p.action]));
   const changed = plan.filter((p) => p.action !== 'keep').map((p) => `${p.spec.name} (${p.action})`);
   if (changed.length) log(`${service.name}: ${changed.join(', ')}`);
-  const health = await waitHealthy(deps, service, options.timeoutSeconds ?? service.config.startTimeoutSeconds);
-  return { image: image.tag, imageBuilt: image.built, actions, health, durationMs: Date.now() - started };
+  const until = options.until ?? 'healthy';
+  const { health, readiness } = await waitFor(deps, service, until, options.timeoutSeconds ?? service.config.startTimeoutSeconds);
+  return { image: image.tag, imageBuilt: image.built, actions, health, until, readiness, durationMs: Date.now() - started };
 }
 
 const findMember = (containers: ContainerInfo[], member: number) =>
@@ -141,47 +175,3 @@ async function assertPortsFree(deps: UpDeps, service: ServiceDefinition, specs: 
   if (busy.length) throw new PortBusyError(service.name, busy);
 }
 
-/** Polls the health probe until every member is healthy or the timeout passes. */
-export async function waitHealthy(deps: UpDeps, service: ServiceDefinition, timeoutSeconds: number): Promise<ServiceHealth> {
-  const progress = deps.progress ?? new Progress();
-  const started = Date.now();
-  const deadline = started + timeoutSeconds * 1000;
-  for (;;) {
-    const health = await checkHealth(deps, service);
-    const elapsed = Date.now() - started;
-    if (health.healthy) {
-      progress.done(`${service.name}: ${health.components.length}/${health.components.length} healthy after ${seconds(elapsed)}`);
-      return health;
-    }
-    const waitingOn = health.components.find((c) => c.status !== 'healthy')!;
-    if (Date.now() >= deadline) {
-      progress.done(`${service.name}: still not healthy after ${timeoutSeconds}s`);
-      throw new StackError(await timeoutReport(deps, service, health, timeoutSeconds));
-    }
-    progress.update(
-      `${waitingOn.name}:${waitingOn.detail}`,
-      `${service.name}: waiting for ${waitingOn.name} to be healthy (${waitingOn.detail}) ${seconds(elapsed)}`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 250));
-  }
-}
-
-async function timeoutReport(deps: UpDeps, service: ServiceDefinition, health: ServiceHealth, timeoutSeconds: number) {
-  const bad = health.components.filter((c) => c.status !== 'healthy');
-  const containers = await deps.runtime.listContainers(serviceLabels(deps.stack, service.name));
-  const sections = await Promise.all(
-    bad.map(async (component) => {
-      const container = containers.find((c) => c.name === component.name);
-      const tail = container
-        ? (await deps.runtime.logs(container.id, { tail: 25 }).catch((e: Error) => `(cannot read its log: ${e.message})`)).trimEnd()
-        : '(no container)';
-      return `  ✗ ${component.name}: ${component.detail}\n    last log lines:\n${tail.split('\n').map((l) => `      ${l}`).join('\n')}`;
-    }),
-  );
-  return (
-    `${service.name} did not become healthy within ${timeoutSeconds}s ` +
-    `(${health.components.length - bad.length}/${health.components.length} components healthy):\n${sections.join('\n')}\n` +
-    `  The containers are left running for diagnosis: npx nx run ${service.name}:logs, npx nx run ${service.name}:inspect; ` +
-    `remove them with npx nx run ${service.name}:down.`
-  );
-}

@@ -1,3 +1,4 @@
+import { kindModule } from '../kinds/registry';
 import { absentMember } from '../kinds/members';
 import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kinds/kind';
 
@@ -7,6 +8,8 @@ export interface FakeProbeOptions {
    * probe), or undefined when it is healthy. Default: every running member is healthy.
    */
   problem?: (view: MemberView, round: number) => string | undefined;
+  /** Whether a running member serves its role this round (readiness); default: when it has no problem. */
+  serving?: (view: MemberView, round: number) => boolean;
   /** Service-wide facts its inspect report shows. */
   facts?: Record<string, unknown>;
 }
@@ -16,6 +19,12 @@ export interface FakeProbe extends ServiceProbe {
   rounds: number;
   /** The contexts it was called with, in order. */
   contexts: ProbeContext[];
+}
+
+/** Member 1 plays its kind's first role (etcd/patroni leader, redis master…), the others its second. */
+function fakeRole(ctx: ProbeContext, member: number): string {
+  const { roles } = kindModule(ctx.service.config.kind);
+  return member === 1 ? roles[0] : (roles[1] ?? roles[0]);
 }
 
 /**
@@ -34,11 +43,12 @@ export function fakeProbe(options: FakeProbeOptions = {}): FakeProbe {
       return ctx.members.map((view) => {
         const absent = absentMember(view);
         if (absent) return absent;
-        const role = view.member === 1 ? 'leader' : 'follower';
+        const role = fakeRole(ctx, view.member);
         const problem = options.problem?.(view, round);
+        const serving = options.serving?.(view, round) ?? problem === undefined;
         return problem
-          ? { name: view.containerName, status: 'unhealthy', role, detail: problem }
-          : { name: view.containerName, status: 'healthy', role, detail: `member ${view.member} ok` };
+          ? { name: view.containerName, status: 'unhealthy', role, detail: problem, serving }
+          : { name: view.containerName, status: 'healthy', role, detail: `member ${view.member} ok`, serving };
       });
     },
     async inspect(ctx: ProbeContext): Promise<InspectReport> {
@@ -49,7 +59,7 @@ export function fakeProbe(options: FakeProbeOptions = {}): FakeProbe {
         rows: ctx.members.map((view) => ({
           member: view.containerName,
           state: view.container?.state ?? 'absent',
-          role: view.running ? (view.member === 1 ? 'leader' : 'follower') : null,
+          role: view.running ? fakeRole(ctx, view.member) : null,
           endpoint: Object.values(view.hostPorts).map((p) => `127.0.0.1:${p}`).join(',') || null,
         })),
         facts: options.facts ?? {},

@@ -46,7 +46,7 @@ describe('health executor', () => {
     expect(parsed).toMatchObject({ service: 'etcd', healthy: true });
     expect(typeof parsed.durationMs).toBe('number');
     expect(parsed.components.map((c: { name: string }) => c.name)).toEqual(MEMBERS);
-    expect(parsed.components[0]).toEqual({ name: 'paws360-etcd-1', status: 'healthy', role: 'leader', detail: 'member 1 ok' });
+    expect(parsed.components[0]).toEqual({ name: 'paws360-etcd-1', status: 'healthy', role: 'leader', detail: 'member 1 ok', serving: true });
   });
 
   it('one unhealthy member: success false, it is marked ✗ with its detail, 2/3 healthy', async () => {

@@ -31,6 +31,7 @@ export default async function restoreExecutor(
           layer.map((service) =>
             upService(upDeps, service, {
               timeoutSeconds,
+              services,
               dependencies: service.config.dependsOn.map((name) => byName.get(name)!).filter(Boolean),
             }),
           ),

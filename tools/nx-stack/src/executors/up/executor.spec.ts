@@ -92,7 +92,7 @@ describe('up executor', () => {
     ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'], ports: [] }) });
     const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
     expect(await upExecutor({}, ws.context('patroni'), deps)).toEqual({ success: false });
-    expect(errors[0]).toContain('Cannot start patroni: it depends on etcd, which is not healthy');
+    expect(errors[0]).toContain('Cannot start patroni: it depends on etcd, which is not running');
     expect(runtime.containers.size).toBe(0);
     expect(runtime.volumes.size).toBe(0);
   });

@@ -2,8 +2,11 @@ import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { upService } from '../../lifecycle/up';
+import { waitAllHealthy } from '../../lifecycle/wait';
+import { upRunPlan } from './run-plan';
 import { seconds } from '../../core/progress';
 import {
+  allServices,
   currentService,
   defaultDeps,
   onStack,
@@ -34,12 +37,27 @@ export default async function upExecutor(
     const { stack, portOffset, ...parsed } = parseOptions(upOptions, options, 'up');
     const target = onStack(deps, { stack, portOffset });
     const service = currentService(context);
-    const result = await upService(
-      { ...target, stack: stackOf(target), workspaceRoot: context.root },
-      service,
-      { ...parsed, dependencies: service.config.dependsOn.map((name) => serviceByName(context, name)) },
-    );
-    deps.log(renderHealth([result.health]));
+    const services = allServices(context);
+    const byName = (name: string) => services.find((s) => s.name === name) ?? serviceByName(context, name);
+    const plan = upRunPlan(context);
+    const stackDeps = { ...target, stack: stackOf(target), workspaceRoot: context.root };
+    const result = await upService(stackDeps, service, {
+      ...parsed,
+      dependencies: service.config.dependsOn.map(byName),
+      services,
+      until: plan.until,
+    });
+    if (result.until === 'ready') {
+      const healthy = result.health.components.filter((c) => c.status === 'healthy').length;
+      deps.log(
+        `${service.name}: up in ${seconds(result.durationMs)}, ready for its dependents (${result.readiness.reason}; ` +
+          `${healthy}/${result.health.components.length} healthy, full health is awaited at the end of the run)`,
+      );
+      return true;
+    }
+    // The end of a chain: everything the run started before this is fully healthy too.
+    const chain = await waitAllHealthy(stackDeps, plan.alsoAwait.map(byName));
+    deps.log(renderHealth([...chain, result.health]));
     deps.log(`${service.name}: up in ${seconds(result.durationMs)}`);
     return true;
   });
