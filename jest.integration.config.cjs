@@ -13,6 +13,7 @@ module.exports = {
     ...preset.moduleNameMapper,
     '^@paws360/stack-testing$': '<rootDir>/libs/stack-testing/src/index.ts',
     '^@paws360/nx-stack/runtime$': '<rootDir>/tools/nx-stack/src/runtime/index.ts',
+    '^@paws360/nx-stack/api$': '<rootDir>/tools/nx-stack/src/api.ts',
   },
   testTimeout: 10 * 60_000,
   maxWorkers: 1,

@@ -1,4 +1,5 @@
-import { StackDocker, jsonLine, nx, testStackEnv } from '@paws360/stack-testing';
+import { createRuntime, stackHealth, workspaceServices } from '@paws360/nx-stack/api';
+import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
 
 // The whole stack under the API, on a throwaway stack of its own (ports +28000).
 const STACK = 'paws360-it-api';
@@ -61,6 +62,46 @@ describe('the API on the real stack', () => {
       body: JSON.stringify({ studentNumber: 'S-0001', name: 'Someone Else', email: 'x@example.edu' }),
     });
     expect(duplicate.status).toBe(409);
+  });
+
+  it('no false alarms: 200 consecutive health probes of the healthy stack under a light SQL and Redis load report every member healthy', async () => {
+    // What `nx run stack:health` runs (every service's probe at once), in-process: 200 nx processes would take minutes.
+    const services = workspaceServices(workspaceRoot).filter((s) => SERVICES.split(',').includes(s.name));
+    const runtime = createRuntime(env);
+    let stop = false;
+    let writes = 0;
+    const writeErrors: string[] = [];
+    // Through the API: an INSERT on the Patroni leader, then reads that miss and then hit the Redis cache (SET on the master).
+    const writer = (async () => {
+      for (let n = 1; !stop; n++) {
+        try {
+          const created = await json('/api/students', {
+            method: 'POST',
+            body: JSON.stringify({ studentNumber: `H-${n}`, name: `Probe Load ${n}`, email: `load${n}@example.edu` }),
+          });
+          if (created.status !== 201) throw new Error(`POST answered ${created.status}`);
+          await json(`/api/students/${created.body.id as number}`);
+          writes += 1;
+        } catch (error) {
+          writeErrors.push((error as Error).message);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const alarms: string[] = [];
+    try {
+      for (let probe = 1; probe <= 200; probe++) {
+        for (const health of await stackHealth(workspaceRoot, env, runtime, services)) {
+          for (const c of health.components.filter((c) => c.status !== 'healthy')) alarms.push(`probe ${probe}: ${c.name}: ${c.detail}`);
+        }
+      }
+    } finally {
+      stop = true;
+      await writer;
+    }
+    expect(alarms).toEqual([]);
+    expect(writeErrors).toEqual([]);
+    expect(writes).toBeGreaterThan(20);
   });
 
   it('a second `up` of the whole chain changes nothing', async () => {
