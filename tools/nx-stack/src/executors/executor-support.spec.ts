@@ -5,7 +5,8 @@ jest.mock('../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }
 import { z } from 'zod';
 import { ConfigError } from '../core/config-error';
 import { EngineUnavailableError, RuntimeOperationError } from '../runtime/runtime-errors';
-import { StackError } from '../core/errors';
+import { StackError, UserError } from '../core/errors';
+import { MissingSecretError } from '../core/secrets';
 import { TestWorkspace, serviceJson, testDeps } from '../testing/executor-context';
 import { FakeRuntime } from '../testing/fake-runtime';
 import { allServices, currentService, parseOptions, projectRoot, runExecutor, serviceByName, stackOf } from './executor-support';
@@ -78,10 +79,23 @@ describe('executor support', () => {
       new ConfigError('x.json', ['field "a": bad']),
       new EngineUnavailableError('unix:///s', 'ECONNREFUSED'),
       new RuntimeOperationError('docker create x', 'conflict', 409),
+      new UserError('PAWS360_STACK="Bad" is not a valid stack name'),
+      new MissingSecretError('/ws', 'paws360', 'REDIS_PASSWORD'),
     ])('a known failure (%p) prints only its message', async (error) => {
       const { deps, errors } = testDeps(new FakeRuntime());
       expect(await runExecutor(deps, () => Promise.reject(error))).toEqual({ success: false });
       expect(errors).toEqual([error.message]);
+    });
+
+    it('user mistakes are UserErrors that keep their cause: bad stack name, bad port variable', async () => {
+      const { deps, errors } = testDeps(new FakeRuntime(), { env: { PAWS360_STACK: 'Bad Name' } });
+      expect(await runExecutor(deps, async () => stackOf(deps) === 'x')).toEqual({ success: false });
+      expect(errors[0]).toMatch(/^PAWS360_STACK="Bad Name" is not a valid stack name/);
+      expect(errors[0]).not.toMatch(/\n\s+at /);
+      const cause = new Error('ECONNREFUSED');
+      const wrapped = new EngineUnavailableError('unix:///s', 'ECONNREFUSED', { cause });
+      expect(wrapped).toBeInstanceOf(UserError);
+      expect(wrapped.cause).toBe(cause);
     });
 
     it('an unexpected failure prints its stack trace (a bug to report)', async () => {
