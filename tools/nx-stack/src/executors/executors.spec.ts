@@ -52,9 +52,10 @@ describe('executors.json', () => {
   });
 
   describe.each(entries)('%s', (name, entry) => {
-    const folder = join(pluginRoot, dirname(entry.implementation));
+    // The source folder (the implementation Nx loads is the built shim, see plugin/compiled-plugin.spec.ts).
+    const folder = join(pluginRoot, dirname(entry.schema));
     const schemaJson = () => JSON.parse(readFileSync(join(pluginRoot, entry.schema), 'utf8')) as JsonSchema;
-    const module = () => jest.requireActual(join(pluginRoot, entry.implementation)) as Record<string, unknown>;
+    const module = () => jest.requireActual(join(folder, 'executor.ts')) as Record<string, unknown>;
     const zodOptions = () => module()[`${camel(name)}Options`] as z.ZodObject;
 
     it('has executor.ts, schema.json, schema.d.ts and executor.spec.ts in its folder', () => {

@@ -1,0 +1,5 @@
+// The plugin's package entry, what nx.json's "@paws360/nx-stack" loads: the
+// JavaScript build in dist/ (no TypeScript transpiled per command), rebuilt
+// first when src/ changed since it was built (build.cjs).
+require('./build.cjs').ensureFresh();
+module.exports = require('./dist/index.js');

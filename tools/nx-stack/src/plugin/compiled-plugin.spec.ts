@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const PACKAGE = join(__dirname, '../..');
+const WORKSPACE = join(PACKAGE, '../..');
+
+interface BuildModule {
+  build(): number;
+  ensureFresh(say?: (text: string) => void): boolean;
+  isFresh(): boolean;
+  sourceHash(): string;
+}
+
+describe('the compiled plugin', () => {
+  it('is what Nx loads: the package entry is JavaScript, so Nx registers no TypeScript transpiler for it', async () => {
+    // Nx's own resolution of a workspace-local plugin named in nx.json.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { resolveNxPlugin } = require('nx/src/project-graph/plugins/resolve-plugin') as {
+      resolveNxPlugin(name: string, root: string, paths: string[]): Promise<{ pluginPath: string; shouldRegisterTSTranspiler: boolean }>;
+    };
+    const resolved = await resolveNxPlugin('@paws360/nx-stack', WORKSPACE, [WORKSPACE]);
+    expect(relative(WORKSPACE, resolved.pluginPath)).toBe(join('tools', 'nx-stack', 'index.js'));
+    expect(resolved.shouldRegisterTSTranspiler).toBe(false);
+  }, 30_000);
+
+  it('every executor is a JavaScript shim that checks the build and loads its bundle from dist/', () => {
+    const { executors } = JSON.parse(readFileSync(join(PACKAGE, 'executors.json'), 'utf8')) as { executors: Record<string, { implementation: string }> };
+    expect(Object.keys(executors).length).toBeGreaterThan(10);
+    for (const [name, executor] of Object.entries(executors)) {
+      expect(executor.implementation).toBe(`./executors/${name}.js`);
+      const shim = readFileSync(join(PACKAGE, executor.implementation), 'utf8');
+      expect(shim).toContain("require('../build.cjs').ensureFresh();");
+      expect(shim).toContain(`require('../dist/executors/${name}.js')`);
+    }
+  });
+
+  describe('a source change without a rebuild cannot run stale code', () => {
+    let root: string;
+    beforeEach(() => {
+      // A copy of the package (build script, manifest, sources) with the workspace's node_modules.
+      root = mkdtempSync(join(tmpdir(), 'nx-stack-build-'));
+      for (const entry of ['build.cjs', 'executors.json', 'package.json', 'src']) cpSync(join(PACKAGE, entry), join(root, entry), { recursive: true });
+      symlinkSync(join(WORKSPACE, 'node_modules'), join(root, 'node_modules'), 'dir');
+    });
+    afterEach(() => rmSync(root, { recursive: true, force: true }));
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const load = (): BuildModule => require(join(root, 'build.cjs'));
+    // What a fresh process (an Nx task) gets when it loads the package entry.
+    const name = () => {
+      writeFileSync(join(root, 'index.js'), readFileSync(join(PACKAGE, 'index.js')));
+      return execFileSync(process.execPath, ['-e', 'process.stdout.write(require(process.argv[1]).name)', root], { encoding: 'utf8' });
+    };
+
+    it('an edit makes the build stale; ensureFresh rebuilds before anything loads, and the edit is what runs', () => {
+      const build = load();
+      expect(build.isFresh()).toBe(false);
+      build.ensureFresh(() => undefined);
+      expect(build.isFresh()).toBe(true);
+      expect(name()).toBe('@paws360/nx-stack');
+
+      const index = join(root, 'src/index.ts');
+      writeFileSync(index, readFileSync(index, 'utf8').replace("export const name = '@paws360/nx-stack';", "export const name = '@paws360/edited';"));
+      expect(build.isFresh()).toBe(false);
+      const said: string[] = [];
+      expect(build.ensureFresh((text) => said.push(text))).toBe(true);
+      expect(said.join('')).toMatch(/sources changed, rebuilt the plugin/);
+      expect(name()).toBe('@paws360/edited');
+      // Fresh now: the next load does nothing.
+      expect(build.ensureFresh((text) => said.push(text))).toBe(false);
+    }, 30_000);
+
+    it('parallel tasks that all find the build stale build it once, and every one of them runs the fresh build', async () => {
+      writeFileSync(join(root, 'index.js'), readFileSync(join(PACKAGE, 'index.js')));
+      const { execFile } = await import('node:child_process');
+      const run = () =>
+        new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+          execFile(process.execPath, ['-e', 'process.stdout.write(require(process.argv[1]).name)', root], (error, stdout, stderr) =>
+            error ? reject(error) : resolve({ stdout, stderr }),
+          ),
+        );
+      const results = await Promise.all([run(), run(), run(), run()]);
+      expect(results.map((r) => r.stdout)).toEqual(Array(4).fill('@paws360/nx-stack'));
+      expect(results.filter((r) => r.stderr.includes('rebuilt the plugin'))).toHaveLength(1);
+      expect(load().isFresh()).toBe(true);
+    }, 60_000);
+
+    it('a spec or test helper change does not make the build stale (they are not in it)', () => {
+      const build = load();
+      build.ensureFresh(() => undefined);
+      mkdirSync(join(root, 'src/testing'), { recursive: true });
+      writeFileSync(join(root, 'src/testing/new-fake.ts'), 'export const x = 1;\n');
+      writeFileSync(join(root, 'src/core/new.spec.ts'), "it('x', () => undefined);\n");
+      expect(build.isFresh()).toBe(true);
+    }, 30_000);
+  });
+});
