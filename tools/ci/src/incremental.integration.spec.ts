@@ -110,3 +110,102 @@ describe('the pipeline on a small workspace', () => {
     expect(fixed.fates).toEqual({ 'a:lint': 'ran', 'a:test': 'ran', 'b:lint': 'cached', 'b:test': 'cached' });
   });
 });
+
+/**
+ * The plugin's integration targets are cached by their real inputs: on a
+ * temp workspace with two services (b depends on a) whose `integration`
+ * targets carry exactly the inputs the plugin infers, a stand-in suite is
+ * replayed from cache, reruns when its own or a dependency's files change
+ * (a's Dockerfile reruns a and b, b's reruns only b), and a failure is never
+ * replayed as a pass.
+ */
+describe('integration results cached by their real inputs', () => {
+  let sws: string;
+  // Loaded from the plugin's source: the same inputs `createNodes` gives every service.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { integrationInputs } = require('../../nx-stack/src/plugin/service-targets') as { integrationInputs(): unknown[] };
+  const SUITE = `const fs = require('fs');
+const text = fs.readFileSync(process.argv[2] + '/Dockerfile', 'utf8');
+fs.mkdirSync('dist/test-results/' + process.argv[3], { recursive: true });
+fs.writeFileSync('dist/test-results/' + process.argv[3] + '/integration.xml', '<testsuites/>');
+if (text.includes('BROKEN')) { console.error(process.argv[3] + ': suite failed'); process.exit(1); }
+console.log(process.argv[3] + ': suite passed');`;
+
+  const service = (name: string, deps: string[]) => {
+    mkdirSync(join(sws, 'infrastructure', name, 'integration'), { recursive: true });
+    writeFileSync(join(sws, 'infrastructure', name, 'Dockerfile'), `FROM debian:bookworm-slim\n# ${name} 1\n`);
+    writeFileSync(join(sws, 'infrastructure', name, 'integration', 'x.integration.spec.ts'), `// ${name}\n`);
+    writeFileSync(
+      join(sws, 'infrastructure', name, 'project.json'),
+      JSON.stringify({
+        name,
+        implicitDependencies: deps,
+        targets: {
+          integration: {
+            command: `node tools/suite.js infrastructure/${name} ${name}`,
+            cache: true,
+            inputs: integrationInputs(),
+            outputs: [`{workspaceRoot}/dist/test-results/${name}/integration.xml`],
+          },
+        },
+      }),
+    );
+  };
+
+  async function suites() {
+    const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'integration', '--outputStyle=static'], {
+      cwd: sws,
+      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', PATH: process.env.PATH },
+      reject: false,
+      all: true,
+    });
+    const output = result.all ?? '';
+    const fate = (task: string) => {
+      const line = output.split('\n').find((l) => new RegExp(`> nx run ${task}\\b`).test(l));
+      return !line ? 'not run' : /cache/.test(line) ? 'cached' : 'ran';
+    };
+    return { exitCode: result.exitCode, output, fates: { a: fate('a:integration'), b: fate('b:integration') } };
+  }
+
+  beforeAll(() => {
+    sws = mkdtempSync(join(tmpdir(), 'integration-ws-'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(sws, 'node_modules'), 'dir');
+    writeFileSync(join(sws, 'package.json'), JSON.stringify({ name: 'integration-fixture', private: true }));
+    writeFileSync(join(sws, '.gitignore'), 'node_modules\ndist\n.nx\n');
+    writeFileSync(
+      join(sws, 'nx.json'),
+      JSON.stringify({ namedInputs: { default: ['{projectRoot}/**/*'], production: ['default', '!{projectRoot}/integration/**/*', '!{projectRoot}/**/*.md'] } }),
+    );
+    mkdirSync(join(sws, 'tools'));
+    writeFileSync(join(sws, 'tools', 'suite.js'), SUITE);
+    service('a', []);
+    service('b', ['a']);
+  });
+  afterAll(() => rmSync(sws, { recursive: true, force: true }));
+
+  it('a second run is served from the cache; a README edit changes nothing', async () => {
+    expect((await suites()).fates).toEqual({ a: 'ran', b: 'ran' });
+    writeFileSync(join(sws, 'infrastructure', 'a', 'README.md'), 'docs only\n');
+    const again = await suites();
+    expect(again.exitCode).toBe(0);
+    expect(again.fates).toEqual({ a: 'cached', b: 'cached' });
+  });
+
+  it('a dependency’s Dockerfile change reruns its suite and its dependents’; a dependent’s change reruns only its own', async () => {
+    writeFileSync(join(sws, 'infrastructure', 'a', 'Dockerfile'), 'FROM debian:bookworm-slim\n# a 2\n');
+    expect((await suites()).fates).toEqual({ a: 'ran', b: 'ran' });
+    writeFileSync(join(sws, 'infrastructure', 'b', 'integration', 'x.integration.spec.ts'), '// b 2\n');
+    expect((await suites()).fates).toEqual({ a: 'cached', b: 'ran' });
+  });
+
+  it('a failed suite is never replayed as a pass: it runs (and fails) again until fixed', async () => {
+    writeFileSync(join(sws, 'infrastructure', 'b', 'Dockerfile'), 'FROM debian:bookworm-slim\n# BROKEN\n');
+    const failed = await suites();
+    expect(failed.exitCode).not.toBe(0);
+    expect(failed.fates.b).toBe('ran');
+    const again = await suites();
+    expect(again.exitCode).not.toBe(0);
+    expect(again.fates.b).toBe('ran');
+    expect(again.output).toContain('b: suite failed');
+  });
+});

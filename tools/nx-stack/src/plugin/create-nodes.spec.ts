@@ -140,14 +140,24 @@ describe('createNodes', () => {
     expect(project.metadata?.targetGroups?.Stack).toEqual(Object.keys(project.targets!));
   });
 
-  it('a service with an integration/ folder also gets an uncached, serial integration target after its image', async () => {
+  it('a service with an integration/ folder also gets a serial integration target after its image, cached by its real inputs', async () => {
     const file = writeService('infrastructure/etcd', etcd);
     const plain = await run([file]);
     expect(projectOf(plain, file).project.targets!.integration).toBeUndefined();
     mkdirSync(join(root, 'infrastructure/etcd', INTEGRATION_DIR));
     const { project } = projectOf(await run([file]), file);
     const integration = project.targets!.integration;
-    expect(integration).toMatchObject({ executor: 'nx:run-commands', cache: false, parallelism: false, dependsOn: ['image'] });
+    expect(integration).toMatchObject({ executor: 'nx:run-commands', cache: true, parallelism: false, dependsOn: ['image'] });
+    expect(integration.inputs).toEqual(
+      expect.arrayContaining([
+        '{projectRoot}/**/*',
+        '^production',
+        '{workspaceRoot}/libs/stack-testing/src/**/*',
+        '{workspaceRoot}/tools/nx-stack/src/**/*.ts',
+        { runtime: expect.stringContaining('docker version') },
+      ]),
+    );
+    expect(integration.outputs).toEqual(['{workspaceRoot}/dist/test-results/etcd/integration.xml']);
     expect(integration.options.command).toContain('infrastructure/etcd/integration');
     expect(integration.metadata?.description).toContain('etcd');
     expect(project.metadata?.targetGroups?.Stack).toContain('integration');

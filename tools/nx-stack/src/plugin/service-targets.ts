@@ -31,6 +31,36 @@ function contextInput(service: ServiceDefinition): string {
   return context === service.root ? '{projectRoot}/**/*' : `{workspaceRoot}/${context}/**/*`;
 }
 
+/** The engine's version, as an Nx runtime input ("no-engine" when none answers: such a run cannot pass anyway). */
+export const ENGINE_VERSION_INPUT = { runtime: "docker version --format '{{.Server.Version}}' 2>/dev/null || echo no-engine" };
+
+/**
+ * What an integration suite's verdict depends on: its own tests, the
+ * service's production inputs (its build context and service.json: what
+ * its image is made of and how it runs) and those of every project it
+ * depends on, transitively (^production), the
+ * plugin that starts them, the shared test helpers and jest settings, the
+ * lockfile, and the engine's version.
+ */
+export function integrationInputs(): NonNullable<TargetConfiguration['inputs']> {
+  return [
+    // Its own files, tests included (a named input such as "production" would
+    // exclude integration/: Nx applies a negation to the whole set), minus docs and unit specs.
+    '{projectRoot}/**/*',
+    '!{projectRoot}/**/*.md',
+    '!{projectRoot}/src/**/*.spec.ts',
+    '^production',
+    '{workspaceRoot}/tools/nx-stack/src/**/*.ts',
+    '!{workspaceRoot}/tools/nx-stack/src/**/*.spec.ts',
+    '{workspaceRoot}/tools/nx-stack/build.cjs',
+    '{workspaceRoot}/libs/stack-testing/src/**/*',
+    '{workspaceRoot}/jest.integration.config.cjs',
+    '{workspaceRoot}/jest.preset.js',
+    '{workspaceRoot}/package-lock.json',
+    ENGINE_VERSION_INPUT,
+  ];
+}
+
 /**
  * The targets of one service project. Pure: derived from service.json
  * alone, no Docker calls, the same output for the same file.
@@ -118,8 +148,12 @@ export function serviceTargets(
   if (features.integrationTests) {
     targets.integration = {
       executor: 'nx:run-commands',
-      // Starts its own throwaway stack on the real engine: a side effect, never cached.
-      cache: false,
+      // Cached by its real inputs: replayed only when nothing that could change
+      // its verdict changed. Nx never caches a failed run, so a hit is always a
+      // pass on exactly these inputs.
+      cache: true,
+      inputs: integrationInputs(),
+      outputs: [`{workspaceRoot}/dist/test-results/${name}/integration.xml`],
       // One throwaway stack at a time: several clusters at once overload a laptop.
       parallelism: false,
       dependsOn: ['image'],
@@ -127,7 +161,7 @@ export function serviceTargets(
         command: `jest -c jest.integration.config.cjs ${service.root}/integration`,
         env: { JEST_JUNIT_OUTPUT_DIR: `dist/test-results/${name}`, JEST_JUNIT_OUTPUT_NAME: 'integration.xml' },
       },
-      metadata: describe(`Integration tests of ${name} against real containers (a throwaway stack of its own)`),
+      metadata: describe(`Integration tests of ${name} against real containers (a throwaway stack of its own); cached by the tests, the service's and its dependencies' inputs, the plugin, the test helpers and the engine version`),
     };
   }
   return targets;
