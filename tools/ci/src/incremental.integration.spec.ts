@@ -1,3 +1,4 @@
+import { integrationInputs } from '@paws360/nx-stack/api';
 import { execa } from 'execa';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -121,9 +122,6 @@ describe('the pipeline on a small workspace', () => {
  */
 describe('integration results cached by their real inputs', () => {
   let sws: string;
-  // Loaded from the plugin's source: the same inputs `createNodes` gives every service.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { integrationInputs } = require('../../nx-stack/src/plugin/service-targets') as { integrationInputs(): unknown[] };
   const SUITE = `const fs = require('fs');
 const text = fs.readFileSync(process.argv[2] + '/Dockerfile', 'utf8');
 fs.mkdirSync('dist/test-results/' + process.argv[3], { recursive: true });
@@ -144,6 +142,7 @@ console.log(process.argv[3] + ': suite passed');`;
           integration: {
             command: `node tools/suite.js infrastructure/${name} ${name}`,
             cache: true,
+            // The same inputs `createNodes` gives every service's integration target.
             inputs: integrationInputs(),
             outputs: [`{workspaceRoot}/dist/test-results/${name}/integration.xml`],
           },

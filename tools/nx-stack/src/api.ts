@@ -12,6 +12,7 @@ import type { ContainerRuntime } from './runtime/container-runtime';
 import { createRuntime } from './runtime/create-runtime';
 
 export { checkHealth, createRuntime, stackName };
+export { integrationInputs } from './plugin/service-targets';
 export type { ServiceDefinition, ServiceHealth };
 
 const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'tmp', '.paws360']);
