@@ -16,12 +16,35 @@ export default defineConfig(
     // Sources only: config files (eslint, jest) extend the workspace's own by path.
     files: ['**/*.ts'],
     rules: {
+      // Who may import whom, by project tag: the application and the services
+      // import no workspace project; tools import tools; the test helpers build
+      // on the plugin's runtime; the stack project's benchmark on both.
       '@nx/enforce-module-boundaries': [
         'error',
         {
           enforceBuildableLibDependency: true,
           allow: [],
-          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['*'] }],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:service', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool'] },
+            { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: ['type:tool'] },
+            { sourceTag: 'type:stack', onlyDependOnLibsWithTags: ['type:tool', 'type:test-util'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Integration suites drive the real stack: they may use the test helpers and the plugin's programmatic API.
+    files: ['**/integration/**/*.ts', '**/*.integration.spec.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [{ sourceTag: '*', onlyDependOnLibsWithTags: ['type:test-util', 'type:tool'] }],
         },
       ],
     },
