@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, startNx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -180,6 +180,25 @@ describe('Patroni + router on a real engine', () => {
     const container = (await docker.containers('patroni')).find((c) => c.name === before);
     expect(container?.networks).toContain(`${STACK}-backend`);
     expect((await health()).json.healthy).toBe(true);
+  });
+
+  it('fail-leader interrupted by Ctrl-C once the leader is killed: it starts the member again, exits non-zero, the cluster heals', async () => {
+    await up();
+    const leader = await leaderMember();
+    const state = async () => (await docker.containers('patroni')).find((c) => c.name === leader)?.state;
+    const run = startNx(env, 'run', 'patroni:fail-leader');
+    // The runner prints each timeline event on stderr as it happens.
+    await run.waitForOutput(new RegExp(`fail-leader: ${leader} \\(leader\\) hard-stopped \\(SIGKILL\\)`));
+    expect(await state()).toBe('exited');
+    // What a terminal's Ctrl-C does: SIGINT to the whole process group (npx, nx and the executor).
+    run.interrupt('SIGINT');
+    const result = await run.exited;
+    expect({ exitCode: result.exitCode, report: /"scenario"|PASSED|FAILED/.test(result.output) }).toEqual({ exitCode: 130, report: false });
+    // Restored by the interrupted run itself (its marker), not by a later repair.
+    expect(await state()).toBe('running');
+    expect(await docker.logs(leader)).toContain(`fail-leader: ${leader} restored: started`);
+    await waitFor('patroni healthy again', async () => (await health()).json.healthy, 180_000, 2000);
+    expect((await health('router')).json.healthy).toBe(true);
   });
 
   it('down then up keeps the data', async () => {

@@ -1,10 +1,12 @@
 import { execa } from 'execa';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 
 /** The workspace root (this file is libs/stack-testing/src/stack-cli.ts). */
 export const workspaceRoot = resolve(__dirname, '../../..');
 
 export interface CliResult {
+  /** As a shell reports it: killed by a signal is 128 + its number (SIGINT: 130). */
   exitCode: number;
   /** stdout and stderr interleaved, as a user would see them. */
   output: string;
@@ -27,9 +29,11 @@ export function testStackEnv(stack: string, portOffset: number): NodeJS.ProcessE
   };
 }
 
-/** Runs `nx <args>` in the workspace, the way a user does, and never throws on a non-zero exit. */
-export async function nx(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
-  const result = await execa('npx', ['nx', ...args, '--outputStyle=stream-without-prefixes'], {
+const exitCodeOf = (result: { exitCode?: number; signal?: NodeJS.Signals }) =>
+  result.exitCode ?? (result.signal ? 128 + constants.signals[result.signal] : -1);
+
+const runNx = (env: NodeJS.ProcessEnv, args: string[], options: { detached?: boolean } = {}) =>
+  execa('npx', ['nx', ...args, '--outputStyle=stream-without-prefixes'], {
     cwd: workspaceRoot,
     env,
     extendEnv: false,
@@ -37,8 +41,56 @@ export async function nx(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Cli
     all: true,
     stdin: 'ignore',
     timeout: 10 * 60_000,
+    ...options,
   });
-  return { exitCode: result.exitCode ?? -1, output: result.all ?? '' };
+
+/** Runs `nx <args>` in the workspace, the way a user does, and never throws on a non-zero exit. */
+export async function nx(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult> {
+  const result = await runNx(env, args);
+  return { exitCode: exitCodeOf(result), output: result.all ?? '' };
+}
+
+/** An `nx` command still running (startNx). */
+export interface RunningNx {
+  /** What it printed so far, stdout and stderr interleaved. */
+  output(): string;
+  /** Resolves once its output matches `pattern`; rejects if it exits first or `timeoutMs` passes. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /**
+   * Sends `signal` to its whole process group, as Ctrl-C in a terminal does
+   * (npx does not pass on a SIGINT sent to it alone).
+   */
+  interrupt(signal?: NodeJS.Signals): void;
+  /** Its end, as nx() reports it. */
+  exited: Promise<CliResult>;
+}
+
+/** Starts `nx <args>` in its own process group and returns at once, to watch it and interrupt it. */
+export function startNx(env: NodeJS.ProcessEnv, ...args: string[]): RunningNx {
+  const child = runNx(env, args, { detached: true });
+  let output = '';
+  child.all?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  let done = false;
+  const exited = child.then((result) => {
+    done = true;
+    return { exitCode: exitCodeOf(result), output: result.all ?? output };
+  });
+  return {
+    output: () => output,
+    async waitForOutput(pattern, timeoutMs = 120_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(output)) {
+        if (done) throw new Error(`nx ${args.join(' ')} exited before printing ${pattern}:\n${output}`);
+        if (Date.now() > deadline) throw new Error(`nx ${args.join(' ')} printed no ${pattern} within ${timeoutMs} ms:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+    interrupt(signal = 'SIGINT') {
+      if (child.pid === undefined) throw new Error(`nx ${args.join(' ')} has no process to interrupt`);
+      process.kill(-child.pid, signal);
+    },
+    exited,
+  };
 }
 
 /** The one JSON line a `--json` target printed (Nx adds its own lines around it). */

@@ -33,6 +33,11 @@ export class StackDocker {
     return result;
   }
 
+  /** The last `tail` lines of a container's log. */
+  async logs(container: string, tail = 500): Promise<string> {
+    return this.runtime.logs(await this.id(container), { tail });
+  }
+
   async stop(container: string) {
     await this.runtime.stopContainer(await this.id(container), 10);
   }

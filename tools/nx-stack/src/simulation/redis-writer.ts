@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
 import { connectRedis, errorMessage, type RedisConnector } from '../clients/redis';
+import { TrafficUnreadableError, type AckedWrite, type FailedWrite, type Traffic } from './traffic';
 
 export interface Endpoint {
   host: string;
@@ -22,21 +23,7 @@ export interface WriterConfig {
   now: () => number;
 }
 
-export interface AckedWrite {
-  key: string;
-  value: string;
-  startedAt: number;
-  ackedAt: number;
-}
-
-export interface FailedWrite {
-  key: string;
-  startedAt: number;
-  failedAt: number;
-  message: string;
-}
-
-/** A client writing continuously until stopped. */
+/** A client writing continuously until stopped (the loop under SentinelTraffic). */
 export interface Writer {
   readonly acked: AckedWrite[];
   readonly failed: FailedWrite[];
@@ -75,6 +62,7 @@ export function startSentinelWriter(config: WriterConfig): Writer {
   const client = new Redis({
     sentinels: config.sentinels,
     name: config.masterName,
+    // ioredis's Sentinel option (connect to the master the Sentinels name), not one of the redis kind's roles.
     role: 'master',
     natMap: config.natMap,
     password: config.password,
@@ -95,20 +83,20 @@ export function startSentinelWriter(config: WriterConfig): Writer {
   let stopping = false;
   const loop = (async () => {
     while (!stopping) {
-      const key = `${config.keyPrefix}${n}`;
-      const value = String(n);
+      const seq = n;
+      const key = `${config.keyPrefix}${seq}`;
       n += 1;
-      const startedAt = config.now();
+      const sentAt = config.now();
       try {
-        const results = await client.pipeline().set(key, value).call('WAIT', '1', String(config.waitMs)).exec();
+        const results = await client.pipeline().set(key, String(seq)).call('WAIT', '1', String(config.waitMs)).exec();
         const [set, wait] = results ?? [];
         if (!set || set[0]) throw set?.[0] ?? new Error('no reply to SET');
         if (!wait || wait[0]) throw wait?.[0] ?? new Error('no reply to WAIT');
         if (set[1] !== 'OK') throw new Error(`SET answered ${String(set[1])}`);
         if (Number(wait[1]) < 1) throw new Error('WAIT: no replica confirmed the write');
-        acked.push({ key, value, startedAt, ackedAt: config.now() });
+        acked.push({ n: seq, key, sentAt, ackedAt: config.now() });
       } catch (error) {
-        failed.push({ key, startedAt, failedAt: config.now(), message: errorMessage(error) });
+        failed.push({ n: seq, key, sentAt, failedAt: config.now(), message: errorMessage(error) });
       }
       if (!stopping) await new Promise((r) => setTimeout(r, config.intervalMs));
     }
@@ -155,3 +143,71 @@ export function createFailMasterIo(connect: RedisConnector = connectRedis): Fail
       }),
   };
 }
+
+/** The measurement names of fail-master's writes. */
+export const REDIS_MEASUREMENTS = { attempted: 'writesAttempted', acked: 'writesAcked', failed: 'writesFailed', lost: 'lostWrites' } as const;
+
+/** The master the writes are read back from: its announced name and where the host reaches it. */
+export interface ReadTarget {
+  name: string;
+  endpoint: Endpoint;
+}
+
+/**
+ * The Redis writes of a simulation as Traffic: a Sentinel-aware client
+ * (SET + WAIT 1, see startSentinelWriter), read back with MGET from the
+ * master `readFrom` names once the failover is over (none named: the
+ * writes cannot be checked, and the check fails).
+ */
+export class SentinelTraffic implements Traffic {
+  readonly noun = 'writes';
+  readonly measurements = REDIS_MEASUREMENTS;
+  private writer?: Writer;
+  private stopped = false;
+
+  constructor(
+    private readonly io: FailMasterIo,
+    private readonly config: WriterConfig,
+    private readonly readFrom: () => ReadTarget | undefined,
+  ) {}
+
+  get description(): string {
+    return `SET + WAIT 1 ${this.config.waitMs} every ${this.config.intervalMs} ms, through the Sentinels`;
+  }
+
+  get acked(): readonly AckedWrite[] {
+    return this.writer?.acked ?? [];
+  }
+
+  get failed(): readonly FailedWrite[] {
+    return this.writer?.failed ?? [];
+  }
+
+  attempts(): number {
+    return this.writer?.attempts() ?? 0;
+  }
+
+  async start(): Promise<void> {
+    if (!this.stopped) this.writer ??= this.io.startWriter(this.config);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.writer?.stop();
+  }
+
+  async missing(writes: readonly AckedWrite[]): Promise<{ where: string; missing: AckedWrite[] }> {
+    const target = this.readFrom();
+    if (!target) throw new TrafficUnreadableError('no new master to read them from');
+    const keys = new Set(await this.io.missingWrites(target.endpoint.port, this.config.password, writes.map(keyValue)));
+    return { where: target.name, missing: writes.filter((w) => keys.has(w.key)) };
+  }
+
+  async discard(writes: readonly AckedWrite[]): Promise<void> {
+    const target = this.readFrom();
+    if (target) await this.io.deleteKeys(target.endpoint.port, this.config.password, writes.map((w) => w.key));
+  }
+}
+
+/** Key n holds the value n. */
+const keyValue = (w: AckedWrite) => ({ key: w.key, value: String(w.n) });

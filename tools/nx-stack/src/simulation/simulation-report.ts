@@ -50,3 +50,9 @@ export function reportJson(report: SimulationReport): string {
     timeline: report.timeline.events,
   });
 }
+
+/** Prints the report (one JSON line with --json, else the readable form); whether it passed. */
+export function printReport(log: (line: string) => void, report: SimulationReport, json: boolean): boolean {
+  log(json ? reportJson(report) : renderReport(report));
+  return passed(report);
+}

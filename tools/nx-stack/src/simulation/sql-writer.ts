@@ -1,41 +1,14 @@
 import type { Client } from 'pg';
 import { pgClient, type PgTarget } from '../clients/postgres';
+import type { AckedWrite, FailedWrite, Traffic } from './traffic';
 
 /** The table simulations write into (in the `postgres` database, apart from the application's). */
 export const WRITES_TABLE = 'paws360_sim_writes';
 
-export interface Ack {
-  /** The run's sequence number of the insert (unique per attempt). */
-  n: number;
-  /** When the INSERT was sent and when its COMMIT came back, ms on the simulation's clock. */
-  sentAt: number;
-  ackedAt: number;
-  /** inet_server_addr() of the server that committed it: only compared, to tell when the leader changed. */
-  server: string;
-}
-
-export interface WriteError {
-  n: number;
-  at: number;
-  message: string;
-}
-
-/** What a simulation needs from a writer; specs pass an imitation. */
-export interface Writer {
-  readonly run: string;
-  readonly acks: Ack[];
-  readonly errors: WriteError[];
-  /** Creates the table (if missing); throws when the router does not take a write. */
-  prepare(): Promise<void>;
-  start(): void;
-  /** Stops writing and closes the connection; resolves once the loop has ended. */
-  stop(): Promise<void>;
-  /** The run's rows the leader has, read through the router. */
-  storedNumbers(): Promise<Set<number>>;
-}
-
 export interface WriterOptions {
   target: PgTarget;
+  /** What the target is, for the timeline (the router's container). */
+  via: string;
   run: string;
   /** Pause after each acknowledged insert. */
   intervalMs: number;
@@ -49,11 +22,20 @@ export interface WriterOptions {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Closes a client without waiting on a peer that may never answer (a killed or cut-off server). */
-async function discard(client: Client | undefined): Promise<void> {
+async function closeClient(client: Client | undefined): Promise<void> {
   if (!client) return;
   await Promise.race([client.end().catch(() => undefined), sleep(300)]);
   (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
+
+/** The measurement names of the Patroni simulations' writes. */
+export const SQL_MEASUREMENTS = { acked: 'ackedWrites', failed: 'failedWrites', lost: 'lostWrites' } as const;
+
+/** The key of insert `n` of a run: how a missing one is named in the report. */
+export const rowKey = (run: string, n: number) => `${run}:${n}`;
+
+/** Of `writes`, those whose number is not among the rows the leader has. */
+export const missingRows = (writes: readonly AckedWrite[], stored: Set<number>) => writes.filter((w) => !stored.has(w.n));
 
 /**
  * Inserts rows one at a time through a PostgreSQL port (the router's leader
@@ -62,46 +44,64 @@ async function discard(client: Client | undefined): Promise<void> {
  * the connection and reconnects after a short backoff: what a well-behaved
  * application does during a failover.
  */
-export class SqlWriter implements Writer {
-  readonly acks: Ack[] = [];
-  readonly errors: WriteError[] = [];
+export class SqlWriter implements Traffic {
+  readonly acked: AckedWrite[] = [];
+  readonly failed: FailedWrite[] = [];
+  readonly noun = 'inserts';
+  readonly measurements = SQL_MEASUREMENTS;
   private client?: Client;
   private running = false;
+  /** Once stopped it never starts again (a start still preparing the table when stopped must not begin writing). */
+  private stopped = false;
   private loop?: Promise<void>;
   private next = 0;
 
   constructor(private readonly options: WriterOptions) {}
 
-  get run(): string {
-    return this.options.run;
+  get description(): string {
+    return `inserting through ${this.options.via}`;
   }
 
-  async prepare(): Promise<void> {
+  attempts(): number {
+    return this.next;
+  }
+
+  /** Creates the table (if missing), then writes until stopped; throws when the target does not take the create. */
+  async start(): Promise<void> {
+    if (this.running) return;
     await this.withClient((client) =>
       client.query(
         `create table if not exists ${WRITES_TABLE} (id bigserial primary key, run text not null, n int not null, at timestamptz not null default now())`,
       ),
     );
+    this.begin();
   }
 
-  start(): void {
-    if (this.running) return;
+  /** Writes until stopped, into a table that exists. */
+  begin(): void {
+    if (this.running || this.stopped) return;
     this.running = true;
     this.loop = this.writeLoop();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     this.running = false;
     await this.loop;
-    await discard(this.client);
+    await closeClient(this.client);
     this.client = undefined;
   }
 
+  /** The run's rows the leader has, read through the router. */
   async storedNumbers(): Promise<Set<number>> {
     const result = await this.withClient((client) =>
       client.query<{ n: number }>(`select n from ${WRITES_TABLE} where run = $1`, [this.options.run]),
     );
     return new Set(result.rows.map((r) => r.n));
+  }
+
+  async missing(writes: readonly AckedWrite[]): Promise<{ where: string; missing: AckedWrite[] }> {
+    return { where: 'the leader', missing: missingRows(writes, await this.storedNumbers()) };
   }
 
   private newClient(): Client {
@@ -120,7 +120,7 @@ export class SqlWriter implements Writer {
       await client.connect();
       return await body(client);
     } finally {
-      await discard(client);
+      await closeClient(client);
     }
   }
 
@@ -128,6 +128,7 @@ export class SqlWriter implements Writer {
     const { clock, intervalMs, backoffMs = 100, run } = this.options;
     while (this.running) {
       const n = this.next++;
+      const key = rowKey(run, n);
       const sentAt = clock();
       try {
         if (!this.client) {
@@ -139,31 +140,15 @@ export class SqlWriter implements Writer {
           `insert into ${WRITES_TABLE} (run, n) values ($1, $2) returning host(inet_server_addr()) as server`,
           [run, n],
         );
-        this.acks.push({ n, sentAt, ackedAt: clock(), server: result.rows[0]?.server ?? '?' });
+        this.acked.push({ n, key, sentAt, ackedAt: clock(), server: result.rows[0]?.server ?? '?' });
         await sleep(intervalMs);
       } catch (error) {
-        this.errors.push({ n, at: clock(), message: (error as Error).message.split('\n')[0] });
+        this.failed.push({ n, key, sentAt, failedAt: clock(), message: (error as Error).message.split('\n')[0] });
         const broken = this.client;
         this.client = undefined;
-        await discard(broken);
+        await closeClient(broken);
         await sleep(backoffMs);
       }
     }
   }
 }
-
-/** The first acknowledged insert sent at or after `at`. */
-export const firstAckSentAfter = (acks: readonly Ack[], at: number) => acks.find((a) => a.sentAt >= at);
-
-/** The longest stretch without an acknowledged insert between `from` and `to` (ms). */
-export function longestGap(acks: readonly Ack[], from: number, to: number): { ms: number; start: number; end: number } {
-  const times = [from, ...acks.map((a) => a.ackedAt).filter((t) => t > from && t < to), to];
-  let best = { ms: 0, start: from, end: from };
-  for (let i = 1; i < times.length; i++) {
-    if (times[i] - times[i - 1] > best.ms) best = { ms: times[i] - times[i - 1], start: times[i - 1], end: times[i] };
-  }
-  return best;
-}
-
-/** Acknowledged inserts missing from what the leader has: must be none. */
-export const lostAcks = (acks: readonly Ack[], stored: Set<number>) => acks.filter((a) => !stored.has(a.n));

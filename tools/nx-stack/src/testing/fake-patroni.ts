@@ -1,7 +1,8 @@
 import { absentMember } from '../kinds/members';
 import type { ComponentHealth, InspectReport, ProbeContext, ServiceProbe } from '../kinds/kind';
 import type { PatroniSimDeps } from '../simulation/patroni-simulation';
-import type { Ack, Writer, WriteError, WriterOptions } from '../simulation/sql-writer';
+import { SQL_MEASUREMENTS, missingRows, rowKey, type WriterOptions } from '../simulation/sql-writer';
+import type { AckedWrite, FailedWrite, Traffic } from '../simulation/traffic';
 
 /**
  * A Patroni cluster's health as the simulations read it, without a network:
@@ -57,9 +58,12 @@ export const healthyProbe = (role = 'router'): ServiceProbe => ({
  * by `server()` (or fails while `failing()`), and `stored` answers what the
  * leader has (default: every acknowledged insert).
  */
-export class FakeWriter implements Writer {
-  readonly acks: Ack[] = [];
-  readonly errors: WriteError[] = [];
+export class FakeWriter implements Traffic {
+  readonly acked: AckedWrite[] = [];
+  readonly failed: FailedWrite[] = [];
+  readonly noun = 'inserts';
+  readonly measurements = SQL_MEASUREMENTS;
+  readonly description: string;
   readonly run: string;
   prepared = false;
   started = false;
@@ -75,19 +79,22 @@ export class FakeWriter implements Writer {
     private readonly tickMs = 5,
   ) {
     this.run = options.run;
+    this.description = `inserting through ${options.via}`;
   }
 
-  async prepare(): Promise<void> {
+  attempts(): number {
+    return this.n;
+  }
+
+  async start(): Promise<void> {
     this.prepared = true;
-  }
-
-  start(): void {
     this.started = true;
     this.timer = setInterval(() => {
       const at = this.options.clock();
       const n = this.n++;
-      if (this.failing()) this.errors.push({ n, at, message: 'connection refused' });
-      else this.acks.push({ n, sentAt: at, ackedAt: at, server: this.server() });
+      const key = rowKey(this.run, n);
+      if (this.failing()) this.failed.push({ n, key, sentAt: at, failedAt: at, message: 'connection refused' });
+      else this.acked.push({ n, key, sentAt: at, ackedAt: at, server: this.server() });
     }, this.tickMs);
   }
 
@@ -96,8 +103,8 @@ export class FakeWriter implements Writer {
     clearInterval(this.timer);
   }
 
-  async storedNumbers(): Promise<Set<number>> {
-    return this.stored ? this.stored() : new Set(this.acks.map((a) => a.n));
+  async missing(writes: readonly AckedWrite[]): Promise<{ where: string; missing: AckedWrite[] }> {
+    return { where: 'the leader', missing: missingRows(writes, this.stored ? this.stored() : new Set(this.acked.map((a) => a.n))) };
   }
 }
 

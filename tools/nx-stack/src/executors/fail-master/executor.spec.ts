@@ -1,16 +1,18 @@
 // Specs hand executors their own runtime, so the real one is never made.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
+import { EventEmitter } from 'node:events';
 import type { ServiceDefinition } from '../../core/service-config';
 import type { ComponentHealth, ProbeContext, ServiceProbe } from '../../kinds/kind';
 import { absentMember } from '../../kinds/members';
 import { ensureSecrets } from '../../core/secrets';
 import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
-import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import upExecutor from '../up/executor';
-import failMasterExecutor, { failMasterOptions, type FailMasterHarness } from './executor';
-import type { AckedWrite, FailedWrite, FailMasterIo, WriterConfig } from '../../simulation/redis-writer';
+import failMasterExecutor, { failMasterOptions } from './executor';
+import type { FailMasterIo, WriterConfig } from '../../simulation/redis-writer';
+import type { FailMasterHarness } from '../../simulation/scenarios/fail-master';
+import type { AckedWrite, FailedWrite } from '../../simulation/traffic';
 
 const env = { PAWS360_PORT_OFFSET: '31000' };
 const redisJson = serviceJson({
@@ -70,8 +72,8 @@ function fakeIo(runtime: FakeRuntime, world: World) {
       const timer = setInterval(() => {
         const key = `${config.keyPrefix}${n}`;
         const at = config.now();
-        if (running(runtime, `paws360-redis-${world.master}`)) acked.push({ key, value: String(n), startedAt: at, ackedAt: at });
-        else failed.push({ key, startedAt: at, failedAt: at, message: 'Connection is closed.' });
+        if (running(runtime, `paws360-redis-${world.master}`)) acked.push({ n, key, sentAt: at, ackedAt: at });
+        else failed.push({ n, key, sentAt: at, failedAt: at, message: 'Connection is closed.' });
         n += 1;
       }, 2);
       return {
@@ -111,12 +113,13 @@ describe('fail-master executor', () => {
   beforeEach(async () => {
     ws = TestWorkspace.create({ redis: { config: redisJson }, sentinel: { config: sentinelJson } });
     runtime = new FakeRuntime();
+    world = { master: 1, promote: true, sentinelsFail: false, loseOne: false };
+    // Up with the world's probe: Redis and Sentinel roles as up's readiness gates expect them.
     for (const service of ['redis', 'sentinel']) {
-      const up = await upExecutor({}, ws.context(service), testDeps(runtime, { probe: () => fakeProbe(), env }).deps);
+      const up = await upExecutor({}, ws.context(service), testDeps(runtime, { probe: worldProbe(world), env }).deps);
       expect(up).toEqual({ success: true });
     }
     runtime.resetCalls();
-    world = { master: 1, promote: true, sentinelsFail: false, loseOne: false };
     io = fakeIo(runtime, world);
     harness = { io, writeBeforeMs: 20, writeAfterMs: 20, pollMs: 5 };
   });
@@ -134,7 +137,7 @@ describe('fail-master executor', () => {
     runtime.resetCalls();
     const { result, errors } = run();
     expect(await result).toEqual({ success: false });
-    expect(errors.join('\n')).toContain('redis is not healthy before the simulation; run npx nx run stack:restore first.');
+    expect(errors.join('\n')).toContain('redis is not healthy before the fail-master simulation; run npx nx run stack:restore first.');
     expect(errors.join('\n')).toContain('paws360-redis-3: container not running (exited)');
     expect(runtime.callsTo('killContainer')).toEqual([]);
     expect(io.writerConfig).toBeUndefined();
@@ -144,7 +147,7 @@ describe('fail-master executor', () => {
     await runtime.stopContainer(runtime.container('paws360-sentinel-2').id, 0);
     const { result, errors } = run();
     expect(await result).toEqual({ success: false });
-    expect(errors.join('\n')).toContain('sentinel is not healthy before the simulation; run npx nx run stack:restore first.');
+    expect(errors.join('\n')).toContain('sentinel is not healthy before the fail-master simulation; run npx nx run stack:restore first.');
     expect(runtime.callsTo('killContainer')).toEqual([]);
   });
 
@@ -209,7 +212,7 @@ describe('fail-master executor', () => {
     expect(await result).toEqual({ success: false });
     expect(report(logs).measurements.lostWrites).toBe(1);
     expect(check(logs, 'no acknowledged write lost')).toMatchObject({ ok: false });
-    expect(check(logs, 'no acknowledged write lost').detail).toMatch(/^1 of \d+ missing \(first: paws360:simulation:fail-master:/);
+    expect(check(logs, 'no acknowledged write lost').detail).toMatch(/^1 of \d+ acknowledged writes missing \(first: paws360:simulation:fail-master:[a-z0-9]+:0\)$/);
     expect(runtime.container('paws360-redis-1').state).toBe('running');
   });
 
@@ -234,6 +237,30 @@ describe('fail-master executor', () => {
     expect(runtime.callsTo('startContainer')).toEqual([[master.id]]);
     expect(master.state).toBe('running');
     expect(io.writerStopped).toBe(true);
+  });
+
+  it('interrupted by SIGINT once the master is killed: starts it again, stops the writer, prints no report and fails', async () => {
+    // No promotion in this world: without the restore the old master would stay down.
+    world.promote = false;
+    const signals = (harness.signals = new EventEmitter());
+    const kill = runtime.killContainer.bind(runtime);
+    runtime.killContainer = async (id, signal) => {
+      await kill(id, signal);
+      setImmediate(() => signals.emit('SIGINT'));
+    };
+    const { result, logs, errors } = run({ json: true, timeoutSeconds: 60 });
+    expect(await result).toEqual({ success: false });
+    expect(logs).toEqual([]);
+    expect(errors).toEqual([
+      'fail-master: SIGINT: stopping, and restoring what the simulation broke first…',
+      'fail-master interrupted by SIGINT: paws360-redis-1 restored: started; check it with npx nx run redis:health',
+    ]);
+    const master = runtime.container('paws360-redis-1');
+    expect(runtime.callsTo('killContainer')).toEqual([[master.id, 'SIGKILL']]);
+    expect(runtime.callsTo('startContainer')).toEqual([[master.id]]);
+    expect(master.state).toBe('running');
+    expect(io.writerStopped).toBe(true);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
   });
 
   it('prints a readable report without --json', async () => {

@@ -41,7 +41,7 @@ describe('fail-node executor', () => {
     runtime.resetCalls();
     const { deps, errors } = testDeps(runtime, { probe: () => electingProbe(), env });
     expect(await failNodeExecutor({}, ws.context('etcd', 'fail-node'), deps)).toEqual({ success: false });
-    expect(errors.join('\n')).toContain('etcd is not healthy before the simulation');
+    expect(errors.join('\n')).toContain('etcd is not healthy before the fail-node simulation; run npx nx run stack:restore first.');
     expect(errors.join('\n')).toContain('paws360-etcd-3: container not running');
     expect(runtime.callsTo('killContainer')).toEqual([]);
   });

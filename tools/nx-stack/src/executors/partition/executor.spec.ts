@@ -1,6 +1,7 @@
 // Specs hand executors their own runtime, so the real one is never made.
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
+import { EventEmitter } from 'node:events';
 import type { ServiceDefinition } from '../../core/service-config';
 import type { FakeContainer } from '../../testing/fake-runtime';
 import { TestWorkspace, testDeps } from '../../testing/executor-context';
@@ -52,9 +53,9 @@ describe('partition executor (fake runtime, imitation writer)', () => {
   });
   afterEach(() => ws.dispose());
 
-  const run = async (options: Record<string, unknown> = {}) => {
+  const run = async (options: Record<string, unknown> = {}, simOverrides: Parameters<typeof fakeSimDeps>[0] = {}) => {
     const { deps, logs, errors } = testDeps(runtime, { probe });
-    const fake = fakeSimDeps();
+    const fake = fakeSimDeps(simOverrides);
     const result = await partitionExecutor({ json: true, sampleIntervalMs: 5, ...options }, ws.context('patroni', 'partition'), deps, fake.sim);
     return { result, logs, errors, ...fake };
   };
@@ -110,6 +111,21 @@ describe('partition executor (fake runtime, imitation writer)', () => {
       [NETWORK, victim().id, ['patroni-1']],
       [NETWORK, victim().id, ['patroni-1']],
     ]);
+    expect(cut()).toBe(false);
+  });
+
+  it('interrupted by SIGTERM while cut off: reconnects the leader under its host name and fails without a report', async () => {
+    const signals = new EventEmitter();
+    const disconnect = runtime.disconnectNetwork.bind(runtime);
+    runtime.disconnectNetwork = async (network, id) => {
+      await disconnect(network, id);
+      setImmediate(() => signals.emit('SIGTERM'));
+    };
+    const { result, logs, errors } = await run({ timeoutSeconds: 60 }, { signals });
+    expect(result).toEqual({ success: false });
+    expect(logs).toEqual([]);
+    expect(errors[1]).toBe(`partition interrupted by SIGTERM: paws360-patroni-1 restored: reconnected to ${NETWORK} as patroni-1; check it with npx nx run patroni:health`);
+    expect(runtime.callsTo('connectNetwork')).toEqual([[NETWORK, victim().id, ['patroni-1']]]);
     expect(cut()).toBe(false);
   });
 

@@ -10,6 +10,8 @@ const SYNC: PatroniRole = 'sync-standby';
 /** The container reported as leader (the one primary), optionally other than `exclude`. */
 export const patroniLeaderOf = (health: ServiceHealth, exclude?: string) =>
   health.components.find((c) => c.role === LEADER && c.name !== exclude)?.name;
+/** The leader's container name when that member is also healthy (a leader whose cluster is degraded does not count). */
+export const healthyPatroniLeaderOf = (health: ServiceHealth) => health.components.find((c) => c.role === LEADER && c.status === 'healthy')?.name;
 export const isPatroniLeader = (role: string | undefined) => role === LEADER;
 export const isSyncStandby = (role: string | undefined) => role === SYNC;
 
