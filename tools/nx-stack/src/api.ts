@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { SERVICE_FILE, loadServiceFile } from './core/load-service';
 import { stackName } from './core/naming';
 import type { ServiceDefinition } from './core/service-config';
-import { checkHealth } from './kinds/health';
+import { checkHealth, confirmedHealth } from './kinds/health';
 import type { ServiceHealth } from './kinds/kind';
 import type { ContainerRuntime } from './runtime/container-runtime';
 import { createRuntime } from './runtime/create-runtime';
@@ -38,5 +38,5 @@ export async function stackHealth(
   services: ServiceDefinition[] = workspaceServices(workspaceRoot),
 ): Promise<ServiceHealth[]> {
   const deps = { runtime, workspaceRoot, stack: stackName(env), env };
-  return Promise.all(services.map((service) => checkHealth(deps, service)));
+  return Promise.all(services.map((service) => confirmedHealth(deps, service)));
 }

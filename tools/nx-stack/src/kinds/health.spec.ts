@@ -6,7 +6,7 @@ import { TestWorkspace, serviceJson } from '../testing/executor-context';
 import { fakeProbe } from '../testing/fake-probe';
 import { FakeRuntime } from '../testing/fake-runtime';
 import { memberSpecs } from '../lifecycle/member-spec';
-import { checkHealth, probeContext } from './health';
+import { checkHealth, confirmedHealth, probeContext } from './health';
 
 describe('checkHealth', () => {
   let ws: TestWorkspace;
@@ -61,5 +61,38 @@ describe('checkHealth', () => {
     await expect(checkHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360' }, unknown)).rejects.toThrow(
       'no module for service kind "no-such-kind"',
     );
+  });
+
+  describe('confirmedHealth (what health and stack:health report)', () => {
+    const started = async () => {
+      for (const spec of memberSpecs('paws360', etcd(), 'debian:bookworm-slim', {}, {})) runtime.addContainer(spec);
+    };
+
+    it('a member that missed one answer (a probe timeout on a loaded machine) is not reported: the confirming probe stands', async () => {
+      await started();
+      const probe = fakeProbe({ problem: (view, round) => (round === 1 && view.member === 2 ? 'no answer (timeout)' : undefined) });
+      const health = await confirmedHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360', probe: () => probe }, etcd(), 1);
+      expect(health.healthy).toBe(true);
+      expect(probe.rounds).toBe(2);
+    });
+
+    it('a member that is really unhealthy is reported after the second probe', async () => {
+      await started();
+      const probe = fakeProbe({ problem: (view) => (view.member === 2 ? 'raft index behind' : undefined) });
+      const health = await confirmedHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360', probe: () => probe }, etcd(), 1);
+      expect(health.healthy).toBe(false);
+      expect(health.components[1].detail).toBe('raft index behind');
+      expect(probe.rounds).toBe(2);
+    });
+
+    it('a healthy service, or one whose only problems are missing or stopped containers, is probed once', async () => {
+      const absent = fakeProbe();
+      expect((await confirmedHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360', probe: () => absent }, etcd(), 1)).healthy).toBe(false);
+      expect(absent.rounds).toBe(1);
+      await started();
+      const healthy = fakeProbe();
+      expect((await confirmedHealth({ runtime, workspaceRoot: ws.root, stack: 'paws360', probe: () => healthy }, etcd(), 1)).healthy).toBe(true);
+      expect(healthy.rounds).toBe(1);
+    });
   });
 });

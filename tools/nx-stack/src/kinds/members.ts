@@ -25,11 +25,17 @@ export async function observeMembers(
   });
 }
 
+const NO_CONTAINER = 'no container (run up)';
+const NOT_RUNNING = 'container not running';
+
 /** The verdict for a member whose container is not there or not running, else undefined. */
 export function absentMember<R extends string = string>(view: MemberView): ComponentHealth<R> | undefined {
-  if (!view.container) return { name: view.containerName, status: 'unhealthy', role: '-', detail: 'no container (run up)', serving: false };
+  if (!view.container) return { name: view.containerName, status: 'unhealthy', role: '-', detail: NO_CONTAINER, serving: false };
   if (!view.running) {
-    return { name: view.containerName, status: 'unhealthy', role: '-', detail: `container not running (${view.container.state})`, serving: false };
+    return { name: view.containerName, status: 'unhealthy', role: '-', detail: `${NOT_RUNNING} (${view.container.state})`, serving: false };
   }
   return undefined;
 }
+
+/** Is this the verdict absentMember gives (the engine's fact, not the member's answer)? */
+export const isAbsentVerdict = (c: ComponentHealth) => c.detail === NO_CONTAINER || c.detail.startsWith(`${NOT_RUNNING} (`);

@@ -1,6 +1,6 @@
 import { StackError } from '../core/errors';
 import type { ServiceDefinition } from '../core/service-config';
-import { checkHealth } from '../kinds/health';
+import { confirmedHealth } from '../kinds/health';
 import type { ServiceHealth } from '../kinds/kind';
 import type { ScenarioContext } from './scenario-runner';
 
@@ -13,7 +13,7 @@ const unhealthyLines = (health: ServiceHealth) =>
  * restore the stack first. Their health, in the order given.
  */
 export async function requireHealthy(ctx: ScenarioContext, services: ServiceDefinition[]): Promise<ServiceHealth[]> {
-  const healths = await Promise.all(services.map((service) => checkHealth(ctx.healthDeps, service)));
+  const healths = await Promise.all(services.map((service) => confirmedHealth(ctx.healthDeps, service)));
   const bad = healths.filter((h) => !h.healthy);
   if (bad.length) {
     throw new StackError(

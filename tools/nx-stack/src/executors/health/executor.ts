@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { checkHealth } from '../../kinds/health';
+import { confirmedHealth } from '../../kinds/health';
 import { renderHealth } from '../../kinds/render-health';
 import { currentService, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { HealthExecutorSchema } from './schema';
@@ -15,7 +15,7 @@ export default async function healthExecutor(
   return runExecutor(deps, async () => {
     const { json, stack, portOffset } = parseOptions(healthOptions, options, 'health');
     const target = onStack(deps, { stack, portOffset });
-    const health = await checkHealth({ ...target, stack: stackOf(target), workspaceRoot: context.root }, currentService(context));
+    const health = await confirmedHealth({ ...target, stack: stackOf(target), workspaceRoot: context.root }, currentService(context));
     deps.log(json ? JSON.stringify(health) : renderHealth([health]));
     return health.healthy;
   });

@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { checkHealth } from '../../kinds/health';
+import { confirmedHealth } from '../../kinds/health';
 import { renderHealth } from '../../kinds/render-health';
 import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { StackHealthExecutorSchema } from './schema';
@@ -18,7 +18,7 @@ export default async function stackHealthExecutor(
     await deps.runtime.ping();
     const healthDeps = { ...deps, stack: stackOf(deps), workspaceRoot: context.root };
     // Every service at once: the slowest probe, not their sum, sets the duration.
-    const results = await Promise.all(allServices(context).map((service) => checkHealth(healthDeps, service)));
+    const results = await Promise.all(allServices(context).map((service) => confirmedHealth(healthDeps, service)));
     const durationMs = Math.round(performance.now() - started);
     const healthy = results.every((r) => r.healthy);
     if (json) {
