@@ -10,6 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
+import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-peer';
+import { renderTimelines, timeline, type MemberTimeline } from './timeline';
 
 const STACK = 'paws360-bench';
 const env = testStackEnv(STACK, 33000);
@@ -23,6 +25,8 @@ interface Row {
   /** What the plugin itself spent (its own timer), or what a simulation measured. */
   pluginSeconds?: number;
   goalSeconds?: number;
+  /** How the goal is shown when it is derived (e.g. "0.6× compose = 18.2 s"). */
+  goalText?: string;
   /** For counts (rows lost): the value, compared with goalCount. */
   count?: number;
   goalCount?: number;
@@ -179,13 +183,118 @@ async function simulation(target: string): Promise<{ seconds: number; report: Si
 
 const num = (value: number | string | undefined) => (typeof value === 'number' ? value : undefined);
 
+/**
+ * The compose peer: the data tier on the same images, started by docker
+ * compose with depends_on: service_healthy (tools/bench/compose-peer.ts).
+ * Its own project name, and ports on 127.0.0.1 at +34500: checked port by
+ * port against every stack on this machine (the default one, staging at
+ * +10000, the integration tests at +21000..+28000, this bench's at +33000),
+ * none of their ports is one of the peer's.
+ */
+const COMPOSE_PROJECT = 'paws360-bench-compose';
+const COMPOSE_PORT_OFFSET = 34500;
+/** The health-check interval of the images' own HEALTHCHECKs (5 s); BENCH_COMPOSE_HEALTH_INTERVAL changes it. */
+const COMPOSE_HEALTH_INTERVAL = Number(process.env.BENCH_COMPOSE_HEALTH_INTERVAL ?? 5);
+/** The goal of the plugin's data-tier cold start, as a fraction of the compose peer's. */
+const COMPOSE_RATIO_GOAL = 0.6;
+
+/** The image tag (paws360/<service>:<content hash>) each service's image task reports, after building what is missing. */
+async function dataTierImages(): Promise<Record<string, string>> {
+  const { output } = await timed(['run-many', '-t', 'image', '-p', DATA_TIER]);
+  const images: Record<string, string> = {};
+  for (const match of output.matchAll(/paws360\/([a-z][a-z0-9-]*):([0-9a-f]{12})\b/g)) images[match[1]] = match[0];
+  for (const service of DATA_TIER.split(',')) images[service] ??= `paws360/${service}:latest`;
+  return images;
+}
+
+/** docker compose, installed from Debian's packages when BENCH_INSTALL_COMPOSE=1 and it is missing; undefined: skip the peer. */
+async function ensureCompose() {
+  const found = await findCompose();
+  if (found || process.env.BENCH_INSTALL_COMPOSE !== '1') return found;
+  const { execa } = await import('execa');
+  process.stderr.write('bench: installing docker-compose from apt (BENCH_INSTALL_COMPOSE=1)\n');
+  await execa('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'docker-compose'], { reject: false, env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return findCompose();
+}
+
+/**
+ * The data tier from fresh volumes, images present: the compose peer and
+ * `nx run-many -t up`, alternately RUNS times each (so both see the same
+ * machine), wall time of the command until the tier is formed. Leaves the
+ * plugin's data tier running. Also returns both per-member timelines of the
+ * last run.
+ */
+async function coldStartRows(): Promise<{ rows: Row[]; timelines: Record<string, MemberTimeline[]> }> {
+  const images = await dataTierImages();
+  const services = loadServices(workspaceRoot, DATA_TIER.split(','));
+  const compose = await ensureCompose();
+  const peer = compose
+    ? new ComposePeer(compose, { project: COMPOSE_PROJECT, services, images, portOffset: COMPOSE_PORT_OFFSET, healthIntervalSeconds: COMPOSE_HEALTH_INTERVAL }, join(workspaceRoot, 'dist', 'bench'))
+    : undefined;
+  const timelines: Record<string, MemberTimeline[]> = {};
+  const composeSeconds: number[] = [];
+  const nxSeconds: number[] = [];
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      if (peer && compose) {
+        const run = await peer.up();
+        composeSeconds.push(run.seconds);
+        timelines[`compose (${compose.version})`] = await timeline(run.containers, run.startedAt);
+        await peer.down();
+      }
+      await timed(['run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe']);
+      const startedAt = Date.now();
+      nxSeconds.push((await timed(['run-many', '-t', 'up', '-p', DATA_TIER])).seconds);
+      const members = services.flatMap((service) =>
+        memberHosts(service).map((member) => ({ name: `${STACK}-${member}`, member, kind: service.kind, replicas: service.replicas })),
+      );
+      timelines['nx run-many -t up'] = await timeline(members, startedAt);
+    }
+  } finally {
+    await peer?.down().catch(() => undefined);
+  }
+  const nxMedian = median(nxSeconds);
+  const rows: Row[] = [];
+  const nxRow: Row = {
+    measurement: `data tier from fresh volumes (nx run-many -t up for ${DATA_TIER})`,
+    cliSeconds: nxMedian,
+    runs: RUNS,
+    note: `runs ${nxSeconds.map((v) => v.toFixed(1)).join(', ')} s`,
+  };
+  if (peer && compose) {
+    const composeMedian = median(composeSeconds);
+    rows.push({
+      measurement: `data tier from fresh volumes, compose peer (${compose.version}, depends_on: service_healthy, health checks every ${COMPOSE_HEALTH_INTERVAL} s${compose.wait ? ', up --wait' : ', up -d + wait for healthy'})`,
+      cliSeconds: composeMedian,
+      runs: RUNS,
+      note: `runs ${composeSeconds.map((v) => v.toFixed(1)).join(', ')} s`,
+    });
+    nxRow.goalSeconds = COMPOSE_RATIO_GOAL * composeMedian;
+    nxRow.goalText = `≤ ${COMPOSE_RATIO_GOAL}× compose = ${nxRow.goalSeconds.toFixed(2)} s`;
+    nxRow.note += `; ${(nxMedian / composeMedian).toFixed(2)}× the compose peer`;
+  } else {
+    rows.push({
+      measurement: 'data tier from fresh volumes, compose peer: SKIPPED, no docker compose on this machine (apt-get install docker-compose, or BENCH_INSTALL_COMPOSE=1)',
+      runs: 0,
+    });
+    nxRow.note += `; no compose peer to compare with (goal ${COMPOSE_RATIO_GOAL}× the compose peer)`;
+  }
+  rows.push(nxRow);
+  return { rows, timelines };
+}
+
+let coldStartTimelines: Record<string, MemberTimeline[]> = {};
+
+async function coldSection(): Promise<Row[]> {
+  const cold = await coldStartRows();
+  coldStartTimelines = cold.timelines;
+  return cold.rows;
+}
+
 async function dataTierRows(): Promise<Row[]> {
   const rows: Row[] = [];
-  const stop = () => timed(['run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe']);
-  await timed(['run-many', '-t', 'image', '-p', DATA_TIER]);
-  await stop();
-  const cold = await timed(['run-many', '-t', 'up', '-p', DATA_TIER]);
-  rows.push({ measurement: 'data tier cold start: etcd, patroni, router, redis, sentinel (images present)', cliSeconds: cold.seconds, goalSeconds: 12, runs: 1, note: 'goal applies to the wall time' });
+  // The data tier is up already after the cold-start section; this starts it when that section did not run.
+  await timed(['run-many', '-t', 'up', '-p', DATA_TIER]);
   await timed(['run', 'api:up']);
   const healthDurations: number[] = [];
   const components: string[] = [];
@@ -214,6 +323,28 @@ async function dataTierRows(): Promise<Row[]> {
   return rows;
 }
 
+/** `npm start` (every service up, then the health table) on an empty stack, images present. */
+async function wholeStackRows(): Promise<Row[]> {
+  await timed(['run-many', '-t', 'image']);
+  const runs: number[] = [];
+  let summary: string | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    await timed(['run-many', '-t', 'down', '--wipe']);
+    const { seconds, output } = await timedCommand('npm', ['start'], env);
+    runs.push(seconds);
+    summary = /(\d+\/\d+ components healthy)/.exec(output)?.[1];
+  }
+  return [
+    {
+      measurement: 'whole stack npm start from fresh volumes (images present)',
+      cliSeconds: median(runs),
+      goalSeconds: 25,
+      runs: RUNS,
+      note: `runs ${runs.map((v) => v.toFixed(1)).join(', ')} s${summary ? `; ${summary}` : ''}`,
+    },
+  ];
+}
+
 async function imageTagsOf(repository: string): Promise<string[]> {
   const { execa } = await import('execa');
   const result = await execa('docker', ['images', repository, '--format', '{{.Repository}}:{{.Tag}}'], { reject: false });
@@ -223,7 +354,8 @@ async function imageTagsOf(repository: string): Promise<string[]> {
 function renderMarkdown(rows: Row[]): string {
   const fmt = (n: number | undefined) => (n === undefined ? '–' : `${n.toFixed(2)} s`);
   const measured = (r: Row) => (r.count !== undefined ? String(r.count) : fmt(r.pluginSeconds ?? r.cliSeconds));
-  const goal = (r: Row) => (r.goalCount !== undefined ? `= ${r.goalCount}` : r.goalSeconds === undefined ? '–' : `≤ ${r.goalSeconds} s`);
+  const goal = (r: Row) =>
+    r.goalCount !== undefined ? `= ${r.goalCount}` : (r.goalText ?? (r.goalSeconds === undefined ? '–' : `≤ ${r.goalSeconds} s`));
   const value = (r: Row) => (r.count ?? r.pluginSeconds ?? r.cliSeconds);
   const met = (r: Row) => {
     const v = value(r);
@@ -244,7 +376,7 @@ function renderMarkdown(rows: Row[]): string {
 
 async function main() {
   const started = new Date();
-  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,data,pipeline').split(',');
+  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,pipeline').split(',');
   const rows: Row[] = [];
   const failures: string[] = [];
   /** A section that fails still leaves the other sections' numbers, and says why in the table. */
@@ -254,6 +386,8 @@ async function main() {
       rows.push(...(await run()));
     } catch (error) {
       const reason = (error as Error).message.split('\n')[0];
+      // The whole message (a failing step's output) goes to stderr; the table keeps its first line.
+      process.stderr.write(`bench: section ${name} failed:\n${(error as Error).message.slice(-6000)}\n`);
       failures.push(`${name}: ${reason}`);
       rows.push({ measurement: `${name} section FAILED: ${reason}`, runs: 0 });
     } finally {
@@ -261,17 +395,25 @@ async function main() {
     }
   };
   await section('etcd', etcdRows, () => nx(env, 'run', 'etcd:down', '--wipe'));
+  // The cold-start section leaves the data tier up for the next one; alone, it cleans up after itself.
+  await section('cold', coldSection, async () => (sections.includes('data') ? undefined : nx(env, 'run-many', '-t', 'down', '-p', DATA_TIER, '--wipe')));
   await section('data', dataTierRows, () => nx(env, 'run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe'));
+  await section('start', wholeStackRows, () => nx(env, 'run-many', '-t', 'down', '--wipe'));
   await section('pipeline', pipelineRows);
   const table = renderMarkdown(rows);
   const outDir = join(workspaceRoot, 'dist', 'bench');
   mkdirSync(outDir, { recursive: true });
   writeFileSync(
     join(outDir, 'bench.json'),
-    JSON.stringify({ startedAt: started.toISOString(), machine: { cpus: cpus().length }, rows }, null, 2) + '\n',
+    JSON.stringify({ startedAt: started.toISOString(), machine: { cpus: cpus().length }, rows, coldStartTimelines }, null, 2) + '\n',
   );
   writeFileSync(join(outDir, 'bench.md'), table + '\n');
   console.log(table);
+  if (Object.keys(coldStartTimelines).length) {
+    const timelines = renderTimelines(coldStartTimelines);
+    writeFileSync(join(outDir, 'timeline.md'), timelines + '\n');
+    console.log(`\nData tier from fresh volumes, last run, per member (dist/bench/timeline.md):\n\n${timelines}`);
+  }
   console.log(`\n(JSON: dist/bench/bench.json; nx CLI wall includes Nx's own start-up and project graph)`);
   if (failures.length) {
     console.error(`bench: ${failures.length} section(s) failed:\n  ${failures.join('\n  ')}`);
