@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { seconds } from '../core/progress';
 import { LABELS, hostPortVariable, networkName, serviceLabels, stackLabels } from '../core/naming';
 import { ensureSecrets } from '../core/secrets';
@@ -5,6 +6,7 @@ import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth } from '../kinds/health';
 import type { Readiness, ServiceHealth } from '../kinds/kind';
 import type { ContainerInfo } from '../runtime/container-runtime';
+import { withHostLock } from './host-lock';
 import { ensureImage } from './image';
 import { DependencyUnhealthyError, PortBusyError, type BusyPort } from './lifecycle-errors';
 import { memberSpecs, type MemberSpec } from './member-spec';
@@ -111,7 +113,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const created: string[] = [];
   const createdVolumes: string[] = [];
   try {
-    await runtime.ensureNetwork(networkName(stack), stackLabels(stack));
+    // One creation at a time on this machine: two racing `up`s could each make a network of that name.
+    await withHostLock(join(deps.workspaceRoot, '.paws360', `${stack}.network.lock`), () => runtime.ensureNetwork(networkName(stack), stackLabels(stack)));
     for (const spec of plan.filter((p) => p.action === 'create' || p.action === 'recreate').map((p) => p.spec)) {
       for (const mount of spec.mounts) {
         const labels = { ...serviceLabels(stack, service.name), [LABELS.member]: String(spec.member) };

@@ -157,7 +157,7 @@ describe('querySentinel against an imitation Sentinel (real ioredis)', () => {
 });
 
 describe('sentinel probe with an injected connector', () => {
-  const service = { name: 'sentinel', config: { replicas: 3, env: {} } } as unknown as ServiceDefinition;
+  const service = { name: 'sentinel', config: { replicas: 3, env: {}, dependsOn: ['redis'] } } as unknown as ServiceDefinition;
   const redisSpec = (n: number): ContainerSpec => ({
     name: `paws360-redis-${n}`,
     image: 'debian:bookworm-slim',

@@ -126,11 +126,12 @@ async function memberView(connect: RedisConnector, view: MemberView, masterName:
 
 /**
  * What the Sentinels of this stack should see. The monitored Redis service
- * is named by the image's REDIS_SERVICE (default redis); its member count is
- * the number of its containers in the stack.
+ * is the one they depend on; its member count is the number of its
+ * containers in the stack.
  */
 async function expectations(ctx: ProbeContext): Promise<SentinelExpectations & { redisService: string; redisMembers: number }> {
-  const redisService = ctx.service.config.env.REDIS_SERVICE ?? 'redis';
+  // The Redis service the Sentinels monitor is the one they depend on (the same topology their containers are told).
+  const redisService = ctx.service.config.dependsOn[0] ?? 'redis';
   const redisMembers = (await ctx.runtime.listContainers(serviceLabels(ctx.stack, redisService))).length;
   return {
     masterName: ctx.service.config.env.REDIS_MASTER_NAME ?? DEFAULT_MASTER_NAME,
