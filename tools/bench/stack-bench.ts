@@ -291,6 +291,54 @@ async function coldSection(): Promise<Row[]> {
   return cold.rows;
 }
 
+/** Median wall of `nx <args>` over RUNS runs (after one warm-up run), in the given environment. */
+async function medianWall(args: string[], runEnv: NodeJS.ProcessEnv, expectSuccess = true): Promise<number> {
+  await nx(runEnv, ...args);
+  const walls: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const result = await nx(runEnv, ...args);
+    walls.push((performance.now() - started) / 1000);
+    if (expectSuccess && result.exitCode !== 0) throw new Error(`bench step "nx ${args.join(' ')}" failed (exit ${result.exitCode}):\n${result.output}`);
+  }
+  return median(walls);
+}
+
+/**
+ * How close our commands are to Nx's own floor, on a healthy stack: the wall
+ * of stack:health and of a no-op etcd:up against a target with Nx's noop
+ * executor, measured in the same run, with the Nx daemon and without.
+ */
+async function cliFloorRows(): Promise<Row[]> {
+  const rows: Row[] = [];
+  for (const daemon of [false, true]) {
+    const runEnv = { ...env, NX_DAEMON: String(daemon) };
+    const mode = daemon ? 'daemon on' : 'daemon off';
+    const noop = await medianWall(['run', 'stack:noop'], runEnv);
+    const health = await medianWall(['run', 'stack:health'], runEnv);
+    const up = await medianWall(['run', 'etcd:up', '--excludeTaskDependencies'], runEnv);
+    rows.push({ measurement: `nx floor: a target with the nx:noop executor (${mode})`, cliSeconds: noop, runs: RUNS });
+    rows.push({
+      measurement: `stack:health on a healthy stack (${mode})`,
+      cliSeconds: health,
+      goalSeconds: 1.3 * noop,
+      goalText: `≤ 1.3× noop = ${(1.3 * noop).toFixed(2)} s`,
+      runs: RUNS,
+      note: `${(health / noop).toFixed(2)}× the noop target`,
+    });
+    rows.push({
+      measurement: `etcd:up on a healthy stack, nothing to do (${mode})`,
+      cliSeconds: up,
+      goalSeconds: 1.5 * noop,
+      goalText: `≤ 1.5× noop = ${(1.5 * noop).toFixed(2)} s`,
+      runs: RUNS,
+      note: `${(up / noop).toFixed(2)}× the noop target`,
+    });
+  }
+  await nx(env, 'daemon', '--stop');
+  return rows;
+}
+
 async function dataTierRows(): Promise<Row[]> {
   const rows: Row[] = [];
   // The data tier is up already after the cold-start section; this starts it when that section did not run.
@@ -306,6 +354,7 @@ async function dataTierRows(): Promise<Row[]> {
     components.push(`${all.filter((c) => c.status === 'healthy').length}/${all.length} components healthy`);
   }
   rows.push({ measurement: 'stack health (every service probed at once)', pluginSeconds: median(healthDurations), goalSeconds: 1, runs: RUNS, note: components[components.length - 1] });
+  rows.push(...(await cliFloorRows()));
 
   const leader = await simulation('patroni:fail-leader');
   rows.push({ measurement: `Patroni hard-kill failover: leader SIGKILL → new leader accepts writes through the router (${leader.report.passed ? 'passed' : 'FAILED'})`, pluginSeconds: num(leader.report.measurements.failoverSeconds), goalSeconds: 10, cliSeconds: leader.seconds, runs: 1 });
