@@ -38,23 +38,26 @@ function project(name: string) {
   );
 }
 
-/** Runs `nx run-many -t lint test`; returns the exit code and each task's fate as Nx reports it. */
-async function pipeline() {
-  const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'lint', 'test', '--outputStyle=static'], {
-    cwd: ws,
-    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0' },
+/**
+ * Runs `nx run-many -t <targets>` in a fixture workspace; returns the exit
+ * code, the output and each task's fate as Nx reports it (ran, cached, not run).
+ */
+async function runMany(cwd: string, targets: string[], tasks: string[]) {
+  const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', ...targets, '--outputStyle=static'], {
+    cwd,
+    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', PATH: process.env.PATH },
     reject: false,
     all: true,
   });
   const output = result.all ?? '';
   const fate = (task: string) => {
     const line = output.split('\n').find((l) => new RegExp(`> nx run ${task}\\b`).test(l));
-    if (!line) return 'not run';
-    return /cache/.test(line) ? 'cached' : 'ran';
+    return !line ? 'not run' : /cache/.test(line) ? 'cached' : 'ran';
   };
-  const tasks = ['a:lint', 'a:test', 'b:lint', 'b:test'];
   return { exitCode: result.exitCode, output, fates: Object.fromEntries(tasks.map((t) => [t, fate(t)])) };
 }
+
+const pipeline = () => runMany(ws, ['lint', 'test'], ['a:lint', 'a:test', 'b:lint', 'b:test']);
 
 beforeAll(() => {
   ws = mkdtempSync(join(tmpdir(), 'pipeline-ws-'));
@@ -152,18 +155,8 @@ console.log(process.argv[3] + ': suite passed');`;
   };
 
   async function suites() {
-    const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', 'integration', '--outputStyle=static'], {
-      cwd: sws,
-      env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', PATH: process.env.PATH },
-      reject: false,
-      all: true,
-    });
-    const output = result.all ?? '';
-    const fate = (task: string) => {
-      const line = output.split('\n').find((l) => new RegExp(`> nx run ${task}\\b`).test(l));
-      return !line ? 'not run' : /cache/.test(line) ? 'cached' : 'ran';
-    };
-    return { exitCode: result.exitCode, output, fates: { a: fate('a:integration'), b: fate('b:integration') } };
+    const { exitCode, output, fates } = await runMany(sws, ['integration'], ['a:integration', 'b:integration']);
+    return { exitCode, output, fates: { a: fates['a:integration'], b: fates['b:integration'] } };
   }
 
   beforeAll(() => {
