@@ -8,20 +8,22 @@ const firstProblem = (components: ComponentHealth[]) => {
   return bad ? `${bad.name}: ${bad.detail}` : 'no members';
 };
 
-/** Fully healthy: every member healthy (the default of every kind). */
-export function allHealthy(health: ServiceHealth): Readiness {
-  const healthy = health.components.filter((c) => c.status === 'healthy').length;
-  const ok = health.components.length > 0 && healthy === health.components.length;
-  return { ok, reason: ok ? `${healthy}/${healthy} healthy` : `${healthy}/${health.components.length} healthy, ${firstProblem(health.components)}` };
+/** Every member passes `test`: "n/n <word>", or how many do and the first that does not. */
+function everyMember(health: ServiceHealth, test: (c: ComponentHealth) => boolean, word: string): Readiness {
+  const passing = health.components.filter(test).length;
+  const ok = health.components.length > 0 && passing === health.components.length;
+  const failing = health.components.find((c) => !test(c));
+  return {
+    ok,
+    reason: ok ? `${passing}/${passing} ${word}` : `${passing}/${health.components.length} ${word}, ${failing ? `${failing.name}: ${failing.detail}` : 'no members'}`,
+  };
 }
 
+/** Fully healthy: every member healthy (the default of every kind). */
+export const allHealthy = (health: ServiceHealth): Readiness => everyMember(health, (c) => c.status === 'healthy', 'healthy');
+
 /** Every member serves its role. */
-export function allServing(health: ServiceHealth): Readiness {
-  const serving = health.components.filter(isServing).length;
-  const ok = health.components.length > 0 && serving === health.components.length;
-  const waiting = health.components.find((c) => !isServing(c));
-  return { ok, reason: ok ? `${serving}/${serving} serving` : `${serving}/${health.components.length} serving, ${waiting ? `${waiting.name}: ${waiting.detail}` : 'no members'}` };
-}
+export const allServing = (health: ServiceHealth): Readiness => everyMember(health, isServing, 'serving');
 
 /** A member in `role` that serves it: the leader accepting writes, the master taking them. */
 export function roleServing(health: ServiceHealth, role: string): Readiness {
@@ -45,5 +47,6 @@ export function quorumServing(health: ServiceHealth, role?: string): Readiness {
   };
 }
 
-/** Members of a role, by container name (typed per kind by its module's helpers). */
-export const membersIn = (health: ServiceHealth, role: string) => health.components.filter((c) => c.role === role).map((c) => c.name);
+/** The container of the healthy member holding `role` (a kind's leader or master), if any. */
+export const healthyHolderOf = (health: ServiceHealth, role: string) =>
+  health.components.find((c) => c.role === role && c.status === 'healthy')?.name;

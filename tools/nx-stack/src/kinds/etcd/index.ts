@@ -1,12 +1,11 @@
 import type { KindModule, ServiceHealth } from '../kind';
-import { allHealthy, quorumServing } from '../readiness';
+import { allHealthy, healthyHolderOf, quorumServing } from '../readiness';
 import { ETCD_ROLES, etcdProbe, type EtcdRole } from './etcd-probe';
 
 export { ETCD_ROLES, type EtcdRole };
 
 /** The leader's container name, when a healthy member holds it. */
-export const etcdLeaderOf = (health: ServiceHealth) =>
-  health.components.find((c) => c.role === ('leader' satisfies EtcdRole) && c.status === 'healthy')?.name;
+export const etcdLeaderOf = (health: ServiceHealth) => healthyHolderOf(health, 'leader' satisfies EtcdRole);
 
 /** etcd: the DCS. Ready for Patroni once a quorum has a leader; healthy when every member is in step. */
 export const etcdKind: KindModule<EtcdRole> = {

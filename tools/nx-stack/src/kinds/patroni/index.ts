@@ -1,5 +1,5 @@
 import type { KindModule, ServiceHealth } from '../kind';
-import { allHealthy, roleServing } from '../readiness';
+import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { API_PORT, PATRONI_ROLES, POSTGRES_PORT, patroniProbe, type PatroniRole } from './patroni-probe';
 
 export { API_PORT, PATRONI_ROLES, POSTGRES_PORT, type PatroniRole };
@@ -11,7 +11,7 @@ const SYNC: PatroniRole = 'sync-standby';
 export const patroniLeaderOf = (health: ServiceHealth, exclude?: string) =>
   health.components.find((c) => c.role === LEADER && c.name !== exclude)?.name;
 /** The leader's container name when that member is also healthy (a leader whose cluster is degraded does not count). */
-export const healthyPatroniLeaderOf = (health: ServiceHealth) => health.components.find((c) => c.role === LEADER && c.status === 'healthy')?.name;
+export const healthyPatroniLeaderOf = (health: ServiceHealth) => healthyHolderOf(health, LEADER);
 export const isPatroniLeader = (role: string | undefined) => role === LEADER;
 export const isSyncStandby = (role: string | undefined) => role === SYNC;
 

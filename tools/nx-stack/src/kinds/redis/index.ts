@@ -1,5 +1,5 @@
 import type { KindModule, ServiceHealth } from '../kind';
-import { allHealthy, roleServing } from '../readiness';
+import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { REDIS_ROLES, redisProbe, type RedisRole } from './redis-probe';
 
 export { REDIS_ROLES, type RedisRole };
@@ -8,7 +8,7 @@ const MASTER: RedisRole = 'master';
 export const REDIS_PASSWORD = 'REDIS_PASSWORD';
 
 /** The healthy master's container name. */
-export const redisMasterOf = (health: ServiceHealth) => health.components.find((c) => c.role === MASTER && c.status === 'healthy')?.name;
+export const redisMasterOf = (health: ServiceHealth) => healthyHolderOf(health, MASTER);
 export const isRedisReplica = (role: string | undefined) => role === ('replica' satisfies RedisRole);
 
 /** Redis: ready once one master takes writes; healthy once every replica is linked to it. */
