@@ -3,7 +3,7 @@ import type { default as RedisClass } from 'ioredis';
 let redisModule: typeof RedisClass | undefined;
 /** ioredis is loaded on first use: graph creation and commands that never speak Redis do not pay for it. */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const loadRedis = () => (redisModule ??= (require('ioredis') as { default: typeof RedisClass }).default);
+export const loadRedisClass = () => (redisModule ??= (require('ioredis') as { default: typeof RedisClass }).default);
 
 /** One open connection to a Redis or Sentinel on a host port: sends commands, returns ioredis's decoded replies. */
 export interface RedisLink {
@@ -26,7 +26,7 @@ export const PROBE_COMMAND_TIMEOUT_MS = 2000;
  * member is an error right away, never a hang.
  */
 export const connectRedis: RedisConnector = async (port, password, use) => {
-  const Redis = loadRedis();
+  const Redis = loadRedisClass();
   const client = new Redis({
     host: '127.0.0.1',
     port,

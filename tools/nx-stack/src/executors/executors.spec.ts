@@ -41,8 +41,10 @@ describe('executors.json', () => {
       const config = serviceConfigSchema.parse({ description: 'x', kind, replicas: 1, ...(kind === 'http' ? http : {}) });
       collect(serviceTargets({ name: 'x', root: 'infrastructure/x', file: 'service.json', config }, { integrationTests: true }));
     }
-    const rootProject = JSON.parse(readFileSync(join(pluginRoot, '../../project.json'), 'utf8'));
-    collect(rootProject.targets);
+    // The root stack project and the apps' own targets (api:dev, api:migrate run on the host against the stack).
+    for (const file of ['../../project.json', '../../apps/api/project.json']) {
+      collect(JSON.parse(readFileSync(join(pluginRoot, file), 'utf8')).targets);
+    }
     expect(Object.keys(manifest.executors).sort()).toEqual([...used].sort());
     expect([...used]).toEqual(expect.arrayContaining(['image', 'up', 'down', 'health', 'inspect', 'logs', 'rebuild', 'stack-health']));
   });
@@ -85,21 +87,28 @@ describe('executors.json', () => {
 
     it('schema.json’s defaults are the zod defaults, and its types accept what zod accepts', () => {
       const schema = schemaJson();
-      const defaults = zodOptions().parse({}) as Record<string, unknown>;
+      // A required option is required by zod too; its example fills it in for the other checks.
+      const required = Object.fromEntries((schema.required ?? []).map((key) => [key, schema.properties[key].examples?.[0]]));
+      for (const key of schema.required ?? []) expect([key, zodOptions().safeParse({}).success]).toEqual([key, false]);
+      const defaults = zodOptions().parse(required) as Record<string, unknown>;
       for (const [key, property] of Object.entries(schema.properties)) {
+        if (key in required) continue;
         expect([key, property.default]).toEqual([key, defaults[key]]);
-        const generic = property.type === 'boolean' ? true : property.type === 'number' ? 5 : property.type === 'string' ? '10m' : undefined;
+        const generic =
+          property.type === 'boolean' ? true : property.type === 'number' ? 5 : property.type === 'string' ? '10m' : property.type === 'object' ? {} : undefined;
         // A schema's own example is a valid value by definition (a stack name must match its pattern).
         const sample = property.examples?.[0] ?? generic;
-        expect([key, zodOptions().safeParse({ [key]: sample }).success]).toEqual([key, true]);
+        expect([key, zodOptions().safeParse({ ...required, [key]: sample }).success]).toEqual([key, true]);
       }
     });
 
-    it('schema.d.ts declares the same options, all optional', () => {
+    it('schema.d.ts declares the same options, optional but for schema.json’s required ones', () => {
       const text = readFileSync(join(folder, 'schema.d.ts'), 'utf8');
       expect(text).toContain(`export interface ${camel(`-${name}`)}ExecutorSchema {`);
-      const keys = [...text.matchAll(/^\s+(\w+)\?:/gm)].map((m) => m[1]);
+      const keys = [...text.matchAll(/^\s+(\w+)\??:/gm)].map((m) => m[1]);
       expect(keys.sort()).toEqual(Object.keys(schemaJson().properties).sort());
+      const mandatory = [...text.matchAll(/^\s+(\w+):/gm)].map((m) => m[1]);
+      expect(mandatory.sort()).toEqual([...(schemaJson().required ?? [])].sort());
     });
   });
 });

@@ -74,16 +74,36 @@ export interface SimulationDescriptor {
   description: string;
 }
 
+/** A day-to-day operation of a kind (redis:flush): a target of every service of the kind, run by the executor of the same name. */
+export type OperationDescriptor = SimulationDescriptor;
+
 /** A member of a related service as its containers are told it: host name on the stack network, container ports by name. */
 export interface TopologyService {
   name: string;
   kind: ServiceKind;
   hosts: string[];
   ports: Record<string, number>;
+  /**
+   * Per port name, "host:port" of every member as the reader must dial it:
+   * the member's host name and container port inside the stack network, or
+   * 127.0.0.1 and its published port for a process on the host.
+   */
+  endpoints: Record<string, string[]>;
+}
+
+/**
+ * Where the rendered variables are read: inside the stack network, or by a
+ * process on the host (`@paws360/nx-stack:run`), which also gets the
+ * translation of every member's in-network address to its published one.
+ */
+export interface RenderView {
+  where: 'network' | 'host';
+  /** host view only: "member-host:container-port" → "127.0.0.1:host-port", for every member of the stack. */
+  addressMap?: Record<string, string>;
 }
 
 /** What a kind renders into its containers, beside the generic PAWS360_* topology variables. */
-export type RenderEnv = (related: TopologyService[]) => Record<string, string>;
+export type RenderEnv = (related: TopologyService[], view: RenderView) => Record<string, string>;
 
 /**
  * Everything the plugin knows about one kind of service, in one home:
@@ -104,4 +124,6 @@ export interface KindModule<R extends string = string> {
   knows: readonly ServiceKind[];
   render?: RenderEnv;
   simulations: readonly SimulationDescriptor[];
+  /** Its operations besides the simulations (redis: flush, monitor). */
+  operations?: readonly OperationDescriptor[];
 }

@@ -6,7 +6,7 @@ import { fakeProbe } from '../testing/fake-probe';
 import { FakeRuntime } from '../testing/fake-runtime';
 import { LABELS } from '../core/naming';
 import { memberSpecs } from './member-spec';
-import { relatedServices, topologyEnv } from './topology';
+import { hostTopologyEnv, relatedServices, topologyEnv } from './topology';
 import { upService, type UpDeps } from './up';
 
 const patroniJson = (replicas: number) =>
@@ -99,6 +99,28 @@ describe('topology from the graph', () => {
     expect(topologyEnv(load('sentinel'), services).PAWS360_REDIS_MEMBERS).toBe('redis-1,redis-2,redis-3');
     const api = topologyEnv(load('api'), services);
     expect(api).toMatchObject({ PGHOST: 'router-1', PGPORT: '5432', REDIS_SENTINELS: 'sentinel-1:26379,sentinel-2:26379,sentinel-3:26379' });
+  });
+
+  it('the host view of the same topology: published 127.0.0.1 ports (offset applied), a NAT map for what the Sentinels announce, an app dependency as <NAME>_URL', () => {
+    ws.addService('redis', { config: serviceJson({ kind: 'redis', ports: [{ name: 'redis', container: 6379, host: 6379 }] }) });
+    ws.addService('sentinel', { config: serviceJson({ kind: 'sentinel', dependsOn: ['redis'], ports: [{ name: 'sentinel', container: 26379, host: 26379 }] }) });
+    const app = (dependsOn: string[], port: number) =>
+      serviceJson({ kind: 'http', replicas: 1, dependsOn, ports: [{ name: 'http', container: port, host: port }], healthCheck: { port: 'http', path: '/' }, volumes: [] });
+    ws.addService('api', { config: app(['router', 'sentinel'], 8080) });
+    ws.addService('web', { config: app(['api'], 3000) });
+    const services = ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'api', 'web'].map(load);
+    const env = { PAWS360_PORT_OFFSET: '100', PAWS360_API_HTTP_PORT: '9000' };
+
+    const inNetwork = topologyEnv(load('web'), services);
+    expect(inNetwork).toMatchObject({ API_URL: 'http://api-1:8080', PAWS360_HTTP_HTTP_ENDPOINTS: 'api-1:8080' });
+    expect(hostTopologyEnv(load('web'), services, env)).toMatchObject({ API_URL: 'http://127.0.0.1:9100', PAWS360_HTTP_HTTP_ENDPOINTS: '127.0.0.1:9100' });
+
+    const api = hostTopologyEnv(load('api'), services, env);
+    expect(api).toMatchObject({ PGHOST: '127.0.0.1', PGPORT: '5532', REDIS_SENTINELS: '127.0.0.1:26479,127.0.0.1:26480,127.0.0.1:26481' });
+    const nat = Object.fromEntries(api.REDIS_NAT_MAP.split(',').map((pair) => pair.split('=')));
+    expect(nat).toMatchObject({ 'redis-1:6379': '127.0.0.1:6479', 'redis-3:6379': '127.0.0.1:6481', 'sentinel-2:26379': '127.0.0.1:26480' });
+    // The container view has no translation: inside the network the names resolve.
+    expect(topologyEnv(load('api'), services).REDIS_NAT_MAP).toBeUndefined();
   });
 
   it('two dependencies of one kind are a ConfigError naming the file and both services', () => {

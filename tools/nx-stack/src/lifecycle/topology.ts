@@ -1,8 +1,22 @@
 import { ConfigError } from '../core/config-error';
-import { memberHostname } from '../core/naming';
-import type { ServiceDefinition } from '../core/service-config';
-import type { TopologyService } from '../kinds/kind';
+import { hostPort, memberHostname } from '../core/naming';
+import type { PortConfig, ServiceDefinition } from '../core/service-config';
+import type { RenderView, TopologyService } from '../kinds/kind';
 import { kindOf } from '../kinds/registry';
+
+/** How one member's port is dialled by the reader of the topology. */
+type Address = (service: ServiceDefinition, port: PortConfig, member: number) => string;
+
+/** Inside the stack network: the member's host name and container port. */
+const inNetwork: Address = (service, port, member) => `${memberHostname(service.name, member)}:${port.container}`;
+
+/** On the host: 127.0.0.1 and the member's published port (the same rule `up` publishes with). */
+const onHost =
+  (env: NodeJS.ProcessEnv): Address =>
+  (service, port, member) =>
+    `127.0.0.1:${hostPort(service, port, member, env)}`;
+
+const members = (service: ServiceDefinition) => Array.from({ length: service.config.replicas }, (_, i) => i + 1);
 
 /**
  * The services a service's containers are told about: the ones it depends
@@ -10,7 +24,7 @@ import { kindOf } from '../kinds/registry';
  * know (redis asks the Sentinels who the master is). Derived from the
  * service definitions alone, so it is the same for every command.
  */
-export function relatedServices(service: ServiceDefinition, services: ServiceDefinition[]): TopologyService[] {
+export function relatedServices(service: ServiceDefinition, services: ServiceDefinition[], address: Address = inNetwork): TopologyService[] {
   const byName = new Map(services.map((s) => [s.name, s]));
   const wanted = new Set(kindOf(service).knows);
   const related = [
@@ -33,12 +47,29 @@ export function relatedServices(service: ServiceDefinition, services: ServiceDef
   return related.map((s) => ({
     name: s.name,
     kind: s.config.kind,
-    hosts: Array.from({ length: s.config.replicas }, (_, i) => memberHostname(s.name, i + 1)),
+    hosts: members(s).map((member) => memberHostname(s.name, member)),
     ports: Object.fromEntries(s.config.ports.map((p) => [p.name, p.container])),
+    endpoints: Object.fromEntries(s.config.ports.map((p) => [p.name, members(s).map((member) => address(s, p, member))])),
   }));
 }
 
 const envName = (...parts: string[]) => parts.join('_').toUpperCase().replace(/-/g, '_');
+
+function renderTopology(service: ServiceDefinition, related: TopologyService[], view: RenderView): Record<string, string> {
+  const env: Record<string, string> = {
+    PAWS360_MEMBERS: members(service)
+      .map((member) => memberHostname(service.name, member))
+      .join(','),
+  };
+  for (const other of related) {
+    env[envName('PAWS360', other.kind, 'SERVICE')] = other.name;
+    env[envName('PAWS360', other.kind, 'MEMBERS')] = other.hosts.join(',');
+    for (const [port, endpoints] of Object.entries(other.endpoints)) {
+      env[envName('PAWS360', other.kind, port, 'ENDPOINTS')] = endpoints.join(',');
+    }
+  }
+  return { ...env, ...(kindOf(service).render?.(related, view) ?? {}) };
+}
 
 /**
  * The topology variables every member gets (entrypoints keep no member
@@ -51,16 +82,22 @@ const envName = (...parts: string[]) => parts.join('_').toUpperCase().replace(/-
  * of a dependency's replicas recreates the dependents with the new list.
  */
 export function topologyEnv(service: ServiceDefinition, services: ServiceDefinition[]): Record<string, string> {
-  const related = relatedServices(service, services);
-  const env: Record<string, string> = {
-    PAWS360_MEMBERS: Array.from({ length: service.config.replicas }, (_, i) => memberHostname(service.name, i + 1)).join(','),
-  };
-  for (const other of related) {
-    env[envName('PAWS360', other.kind, 'SERVICE')] = other.name;
-    env[envName('PAWS360', other.kind, 'MEMBERS')] = other.hosts.join(',');
-    for (const [port, container] of Object.entries(other.ports)) {
-      env[envName('PAWS360', other.kind, port, 'ENDPOINTS')] = other.hosts.map((host) => `${host}:${container}`).join(',');
+  return renderTopology(service, relatedServices(service, services), { where: 'network' });
+}
+
+/**
+ * The same variables for a process of the service run on the host (`api:dev`,
+ * `api:migrate`): every endpoint is 127.0.0.1 and a published port, and the
+ * kind gets the map from every member's in-network address to its published
+ * one (a Sentinel answers with in-network names). Same port rule as `up`.
+ */
+export function hostTopologyEnv(service: ServiceDefinition, services: ServiceDefinition[], env: NodeJS.ProcessEnv): Record<string, string> {
+  const address = onHost(env);
+  const addressMap: Record<string, string> = {};
+  for (const other of services) {
+    for (const port of other.config.ports) {
+      for (const member of members(other)) addressMap[inNetwork(other, port, member)] = address(other, port, member);
     }
   }
-  return { ...env, ...(kindOf(service).render?.(related) ?? {}) };
+  return renderTopology(service, relatedServices(service, services, address), { where: 'host', addressMap });
 }

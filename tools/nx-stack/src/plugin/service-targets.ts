@@ -128,6 +128,9 @@ export function serviceTargets(
       metadata: describe(simulation.description),
     };
   }
+  for (const operation of kindModule(service.config.kind).operations ?? []) {
+    targets[operation.name] = { executor: `${PLUGIN}:${operation.name}`, cache: false, metadata: describe(operation.description) };
+  }
   // The pipeline's last two stages: the service brought up on the staging stack
   // from the images just built (after its own tests and its dependencies'
   // deploys), then checked there.

@@ -1,26 +1,44 @@
-import type { KindModule, TopologyService } from '../kind';
+import type { KindModule, RenderView, TopologyService } from '../kind';
 import { allHealthy, allServing } from '../readiness';
 import { HTTP_ROLES, httpProbe, type HttpRole } from './http-probe';
 
 export { HTTP_ROLES, type HttpRole };
 
-const endpoints = (service: TopologyService, port: string) => service.hosts.map((host) => `${host}:${service.ports[port]}`);
+const split = (endpoint: string) => {
+  const at = endpoint.lastIndexOf(':');
+  return { host: endpoint.slice(0, at), port: endpoint.slice(at + 1) };
+};
 
 /**
  * What an application needs from the stack, in the variables every client
- * library reads: libpq's PGHOST/PGPORT for the router's leader port, and the
- * Sentinels for Redis. Derived from its dependencies, never written by hand.
+ * library reads: libpq's PGHOST/PGPORT for the router's leader port, the
+ * Sentinels for Redis, and `<SERVICE>_URL` for an application it depends on
+ * (the web frontend's API_URL). Derived from its dependencies, never written
+ * by hand. On the host the Sentinels still name the Redis members by their
+ * in-network host names, so REDIS_NAT_MAP translates those to published ports.
  */
-export function renderAppEnv(related: TopologyService[]): Record<string, string> {
+export function renderAppEnv(related: TopologyService[], view: RenderView): Record<string, string> {
   const env: Record<string, string> = {};
   const router = related.find((s) => s.kind === 'router');
-  if (router && router.ports.leader !== undefined) {
-    env.PGHOST = router.hosts[0];
-    env.PGPORT = String(router.ports.leader);
-    if (router.ports.replicas !== undefined) env.PGREPLICAS = endpoints(router, 'replicas').join(',');
+  if (router?.endpoints.leader?.length) {
+    const leader = split(router.endpoints.leader[0]);
+    env.PGHOST = leader.host;
+    env.PGPORT = leader.port;
+    if (router.endpoints.replicas?.length) env.PGREPLICAS = router.endpoints.replicas.join(',');
   }
   const sentinel = related.find((s) => s.kind === 'sentinel');
-  if (sentinel && sentinel.ports.sentinel !== undefined) env.REDIS_SENTINELS = endpoints(sentinel, 'sentinel').join(',');
+  if (sentinel?.endpoints.sentinel?.length) {
+    env.REDIS_SENTINELS = sentinel.endpoints.sentinel.join(',');
+    if (view.where === 'host' && view.addressMap) {
+      env.REDIS_NAT_MAP = Object.entries(view.addressMap)
+        .map(([from, to]) => `${from}=${to}`)
+        .join(',');
+    }
+  }
+  for (const app of related.filter((s) => s.kind === 'http')) {
+    const http = app.endpoints.http?.[0] ?? Object.values(app.endpoints)[0]?.[0];
+    if (http) env[`${app.name.toUpperCase().replace(/-/g, '_')}_URL`] = `http://${http}`;
+  }
   return env;
 }
 

@@ -27,4 +27,8 @@ export const redisKind: KindModule<RedisRole> = {
         'Hard-stop the Redis master while a client writes: the Sentinels promote a replica, no acknowledged write is lost; then the old master rejoins as a replica',
     },
   ],
+  operations: [
+    { name: 'flush', description: 'Empty the cache: FLUSHALL on the Redis master (the replicas follow); asks first unless --yes' },
+    { name: 'monitor', description: 'Print every command the Redis master executes, live (MONITOR), following it across a failover; Ctrl-C to stop' },
+  ],
 };

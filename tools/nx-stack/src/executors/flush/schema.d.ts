@@ -1,0 +1,6 @@
+export interface FlushExecutorSchema {
+  yes?: boolean;
+  json?: boolean;
+  stack?: string;
+  portOffset?: number;
+}
