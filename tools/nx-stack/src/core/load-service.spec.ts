@@ -46,6 +46,13 @@ describe('loadServiceFile', () => {
     expect(ok.config.healthCheck).toEqual({ port: 'http', path: '/readyz' });
   });
 
+  it('resources: CPUs and a memory size with its unit; a bad one names the field and the expected form', () => {
+    expect(failure({ ...valid, resources: { cpus: 1, memory: '256' } }).problems).toEqual([expect.stringMatching(/^field "resources.memory": expected a size with a unit: "256m", "1g"/)]);
+    expect(failure({ ...valid, resources: { cpus: 0, memory: '256m' } }).problems).toEqual([expect.stringMatching(/^field "resources.cpus":/)]);
+    expect(failure({ ...valid, resources: { cpus: 1, memory: '1k' } }).problems).toEqual([expect.stringMatching(/^field "resources.memory": expected at least 6m/)]);
+    expect(loadServiceFile(root, write({ ...valid, resources: { cpus: 0.5, memory: '1.5g' } })).config.resources).toEqual({ cpus: 0.5, memory: '1.5g' });
+  });
+
   it('loads a minimal file and fills in the defaults', () => {
     const service = loadServiceFile(root, write(valid));
     expect(service.name).toBe('etcd');

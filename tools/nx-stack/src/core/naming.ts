@@ -8,6 +8,8 @@ export const LABELS = {
   member: 'io.paws360.member',
   configHash: 'io.paws360.config-hash',
   imageHash: 'io.paws360.image-hash',
+  /** The CPU and memory limits the member was created with ("cpus=1 memory=256m"). */
+  limits: 'io.paws360.limits',
 } as const;
 
 export const DEFAULT_STACK = 'paws360';

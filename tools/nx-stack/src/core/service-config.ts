@@ -25,6 +25,22 @@ const volumeSchema = z
   })
   .strict();
 
+/** "256m", "1g", "512k": a memory size with its unit (binary: m = MiB). */
+const MEMORY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+export const memoryBytes = (size: string) => Math.round(Number(size.slice(0, -1)) * MEMORY_UNITS[size.slice(-1).toLowerCase()]);
+
+const resourcesSchema = z
+  .object({
+    /** CPUs a member may use (docker --cpus): 0.5 is half a core. */
+    cpus: z.number().min(0.05).max(64),
+    /** Memory a member may use, no swap beyond it (docker --memory): "256m", "1g". */
+    memory: z
+      .string()
+      .regex(/^\d+(\.\d+)?[kmgKMG]$/, { error: 'expected a size with a unit: "256m", "1g"', abort: true })
+      .refine((size) => memoryBytes(size) >= 6 * 1024 ** 2, 'expected at least 6m (the engine refuses less)'),
+  })
+  .strict();
+
 export const serviceConfigSchema = z
   .object({
     $schema: z.string().optional(),
@@ -52,6 +68,8 @@ export const serviceConfigSchema = z
     secrets: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'expected an UPPER_SNAKE_CASE name')).default([]),
     ports: z.array(portSchema).default([]),
     volumes: z.array(volumeSchema).default([]),
+    /** Limits per member, applied to its containers: one runaway member cannot starve the laptop. */
+    resources: resourcesSchema.optional(),
     /** For kind "http": the port (by name) and path that answer 200 when the service is ready. */
     healthCheck: z
       .object({ port: slug, path: z.string().startsWith('/', 'expected a path starting with /') })

@@ -1,5 +1,6 @@
 import { StackError } from '../core/errors';
 import type { ServiceHealth } from '../kinds/kind';
+import type { BusyPlannedPort } from './port-preflight';
 
 export class DependencyUnhealthyError extends StackError {
   override name = 'DependencyUnhealthyError';
@@ -30,6 +31,35 @@ export class PortBusyError extends StackError {
         busy.map((b) => `  - ${b.port} (for ${b.member}; set ${b.variable} to move it)`).join('\n') +
         `\n  Free the port (find its owner with: ss -ltnp 'sport = :${busy[0].port}'), or pick another one with the variable named, ` +
         `or shift the whole stack with PAWS360_PORT_OFFSET. Nothing was created.`,
+    );
+  }
+}
+
+const purpose = (p: BusyPlannedPort) =>
+  `${p.port.description ?? `its "${p.port.name}" port`} (${p.service}${p.replicas > 1 ? ` member ${p.member}` : ''})`;
+
+const ownerText = (p: BusyPlannedPort) => {
+  if (!p.owner) return '';
+  if (!p.owner.pid) return ` by ${p.owner.command}`;
+  // The engine's port forwarder: a container (of another stack, or started by hand) publishes it.
+  if (/(^|\/)docker-proxy\b/.test(p.owner.command)) return ` by a container (docker-proxy, pid ${p.owner.pid}; see docker ps --filter publish=${p.host})`;
+  return ` by ${p.owner.command} (pid ${p.owner.pid})`;
+};
+
+/** Ports a whole run needs that something else holds: found before anything of the run was created. */
+export class PortsInUseError extends StackError {
+  override name = 'PortsInUseError';
+  constructor(readonly busy: BusyPlannedPort[]) {
+    super(
+      busy
+        .map(
+          (p) =>
+            `Port ${p.host} required for ${purpose(p)} is already in use` +
+            ownerText(p) +
+            `. Set ${p.variable} to move it.`,
+        )
+        .join('\n') +
+        `\nOr shift every port of the stack with PAWS360_PORT_OFFSET. Nothing was created.`,
     );
   }
 }

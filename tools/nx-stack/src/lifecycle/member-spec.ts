@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ServiceDefinition } from '../core/service-config';
+import { memoryBytes, type ServiceDefinition } from '../core/service-config';
 import type { ContainerSpec } from '../runtime/container-runtime';
 import { LABELS, containerName, hostPort, memberHostname, networkName, serviceLabels, volumeName } from '../core/naming';
 
@@ -39,7 +39,11 @@ export function memberSpecs(
         PAWS360_MEMBER: String(member),
         PAWS360_REPLICAS: String(config.replicas),
       },
-      labels: { ...serviceLabels(stack, service.name), [LABELS.member]: String(member) },
+      labels: {
+        ...serviceLabels(stack, service.name),
+        [LABELS.member]: String(member),
+        ...(config.resources ? { [LABELS.limits]: `cpus=${config.resources.cpus} memory=${config.resources.memory}` } : {}),
+      },
       cmd: config.command,
       network: networkName(stack),
       aliases: [memberHostname(service.name, member)],
@@ -49,6 +53,9 @@ export function memberSpecs(
         target: volume.target,
       })),
       stopTimeoutSeconds: config.stopTimeoutSeconds,
+      ...(config.resources
+        ? { limits: { nanoCpus: Math.round(config.resources.cpus * 1e9), memoryBytes: memoryBytes(config.resources.memory) } }
+        : {}),
     };
     const configHash = hashSpec(base);
     return { ...base, member, configHash, labels: { ...base.labels, [LABELS.configHash]: configHash } };

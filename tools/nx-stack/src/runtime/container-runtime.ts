@@ -60,6 +60,8 @@ export interface ContainerSpec {
   ports: Array<{ container: number; host: number }>;
   mounts: Array<{ volume: string; target: string }>;
   stopTimeoutSeconds: number;
+  /** CPU (in billionths of a CPU) and memory (bytes, swap included) limits; none when absent. */
+  limits?: { nanoCpus: number; memoryBytes: number };
 }
 
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

@@ -162,6 +162,7 @@ export class DockerodeRuntime implements ContainerRuntime {
           RestartPolicy: { Name: 'unless-stopped' },
           NetworkMode: networkId,
           Init: true,
+          ...(spec.limits ? { NanoCpus: spec.limits.nanoCpus, Memory: spec.limits.memoryBytes, MemorySwap: spec.limits.memoryBytes } : {}),
         },
         NetworkingConfig: {
           EndpointsConfig: { [networkId]: { Aliases: spec.aliases } },

@@ -23,7 +23,16 @@ const electingProbe = (): ServiceProbe => ({
 });
 
 // Ports where nothing listens: the simulation's writes fail, as against a broken cluster.
-const env = { PAWS360_PORT_OFFSET: '41000' };
+// Found free on this machine now (a fixed offset could be some running stack's ports).
+const env = { PAWS360_PORT_OFFSET: '' };
+beforeAll(async () => {
+  const { createServer } = await import('node:net');
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  env.PAWS360_PORT_OFFSET = String(Math.min(port, 62000) - 2379);
+});
 
 describe('fail-node executor', () => {
   let ws: TestWorkspace;

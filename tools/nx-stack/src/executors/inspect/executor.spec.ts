@@ -3,7 +3,7 @@
 jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
 
 import type { InspectReport } from '../../kinds/kind';
-import { TestWorkspace, testDeps } from '../../testing/executor-context';
+import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import upExecutor from '../up/executor';
@@ -46,7 +46,26 @@ describe('inspect executor', () => {
     const report = JSON.parse(logs[0]) as InspectReport;
     expect(report.service).toBe('etcd');
     expect(report.rows).toHaveLength(3);
-    expect(report.facts).toEqual(facts);
+    expect(report.facts).toEqual({ ...facts, limits: { 'paws360-etcd-1': 'none', 'paws360-etcd-2': 'none', 'paws360-etcd-3': 'none' } });
+  });
+
+  it('shows the CPU and memory limits each member was created with, from service.json’s resources', async () => {
+    const limited = TestWorkspace.create({ etcd: { config: serviceJson({ resources: { cpus: 0.5, memory: '256m' } }) } });
+    try {
+      const engine = new FakeRuntime();
+      await upExecutor({}, limited.context('etcd'), testDeps(engine, { probe: () => fakeProbe() }).deps);
+      const spec = engine.callsTo('createContainer')[0][0] as { limits: unknown };
+      expect(spec.limits).toEqual({ nanoCpus: 500_000_000, memoryBytes: 256 * 1024 * 1024 });
+      const { deps, logs } = testDeps(engine, { probe: () => fakeProbe({ facts }) });
+      await inspectExecutor({ json: true }, limited.context('etcd', 'inspect'), deps);
+      expect((JSON.parse(logs[0]) as InspectReport).facts.limits).toEqual({
+        'paws360-etcd-1': 'cpus=0.5 memory=256m',
+        'paws360-etcd-2': 'cpus=0.5 memory=256m',
+        'paws360-etcd-3': 'cpus=0.5 memory=256m',
+      });
+    } finally {
+      limited.dispose();
+    }
   });
 
   it('engine down: success false, the probe is not asked', async () => {

@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { probeContext } from '../../kinds/health';
-import type { InspectReport } from '../../kinds/kind';
+import type { InspectReport, MemberView } from '../../kinds/kind';
+import { LABELS } from '../../core/naming';
 import { probeFor } from '../../kinds/registry';
 import { renderTable } from '../../core/table';
 import { currentService, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
@@ -19,10 +20,17 @@ export default async function inspectExecutor(
     const service = currentService(context);
     await deps.runtime.ping();
     const probe = (deps.probe ?? ((s) => probeFor(s.config.kind)))(service);
-    const report = await probe.inspect(await probeContext({ ...deps, stack: stackOf(deps), workspaceRoot: context.root }, service));
+    const ctx = await probeContext({ ...deps, stack: stackOf(deps), workspaceRoot: context.root }, service);
+    const report = withLimits(await probe.inspect(ctx), ctx.members);
     deps.log(json ? JSON.stringify(report) : renderInspect(report));
     return true;
   });
+}
+
+/** The limits each member's container was created with (its label), beside what service.json declares now. */
+export function withLimits(report: InspectReport, members: MemberView[]): InspectReport {
+  const applied = Object.fromEntries(members.map((m) => [m.containerName, m.container?.labels[LABELS.limits] ?? (m.container ? 'none' : 'no container')]));
+  return { ...report, facts: { ...report.facts, limits: applied } };
 }
 
 export function renderInspect(report: InspectReport): string {

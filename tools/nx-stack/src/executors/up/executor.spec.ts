@@ -73,7 +73,9 @@ describe('up executor', () => {
     const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe(), portFree: async (port) => port !== 2379 });
     expect(await upExecutor({}, ws.context('etcd'), deps)).toEqual({ success: false });
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toContain('2379 (for paws360-etcd-1; set PAWS360_ETCD_CLIENT_PORT to move it)');
+    expect(errors[0]).toContain('Port 2379 required for its "client" port (etcd member 1) is already in use');
+    expect(errors[0]).toContain('Set PAWS360_ETCD_CLIENT_PORT to move it.');
+    expect(errors[0]).toMatch(/Nothing was created\.$/);
     // A known failure is reported by its message alone, without a stack trace.
     expect(errors[0]).not.toMatch(/\n\s+at /);
     expect(runtime.containers.size).toBe(0);

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { upService } from '../../lifecycle/up';
 import { waitAllHealthy } from '../../lifecycle/wait';
-import { upRunPlan } from './run-plan';
+import { runProjects, upRunPlan } from './run-plan';
+import { assertRunPortsFree } from '../../lifecycle/port-preflight';
 import { seconds } from '../../core/progress';
 import {
   allServices,
@@ -41,6 +42,8 @@ export default async function upExecutor(
     const byName = (name: string) => services.find((s) => s.name === name) ?? serviceByName(context, name);
     const plan = upRunPlan(context);
     const stackDeps = { ...target, stack: stackOf(target), workspaceRoot: context.root };
+    // Every host port of the whole run, before this task creates anything (TC-006).
+    await assertRunPortsFree(stackDeps, runProjects(context).map(byName));
     const result = await upService(stackDeps, service, {
       ...parsed,
       dependencies: service.config.dependsOn.map(byName),

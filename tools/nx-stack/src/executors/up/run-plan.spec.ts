@@ -1,5 +1,5 @@
 import type { TaskGraph } from '@nx/devkit';
-import { upRunPlan } from './run-plan';
+import { runProjects, upRunPlan } from './run-plan';
 
 /** A task graph as Nx builds it for `run-many -t up` (ids project:target, ^up edges, image edges). */
 function graph(edges: Record<string, string[]>): TaskGraph {
@@ -51,5 +51,12 @@ describe('upRunPlan', () => {
 
   it('no task graph (called outside a run, as restore and specs do): fully healthy, nothing else awaited', () => {
     expect(upRunPlan({ projectName: 'etcd', targetName: 'up' })).toEqual({ until: 'healthy', alsoAwait: [] });
+  });
+});
+
+describe('runProjects', () => {
+  it('is every project the run starts with the same target, the task’s own included', () => {
+    expect(runProjects({ projectName: 'etcd', targetName: 'up', taskGraph: stack })).toEqual(['api', 'etcd', 'patroni', 'redis', 'router', 'sentinel']);
+    expect(runProjects({ projectName: 'etcd', targetName: 'up', taskGraph: undefined as unknown as TaskGraph })).toEqual(['etcd']);
   });
 });

@@ -36,3 +36,11 @@ export function upRunPlan(context: Pick<ExecutorContext, 'projectName' | 'target
   visit(self.id);
   return { until: 'healthy', alsoAwait: [...seen].map((id) => graph.tasks[id].target.project).sort() };
 }
+
+/** The projects this run starts with the same target (every `up` of `run-many -t up`, or X and its dependencies for `nx run X:up`). */
+export function runProjects(context: Pick<ExecutorContext, 'projectName' | 'targetName' | 'taskGraph'>): string[] {
+  const tasks = Object.values(context.taskGraph?.tasks ?? {}).filter((t) => t.target.target === context.targetName);
+  const projects = new Set(tasks.map((t) => t.target.project));
+  if (context.projectName) projects.add(context.projectName);
+  return [...projects].sort();
+}
