@@ -10,6 +10,8 @@ export const LABELS = {
   imageHash: 'io.paws360.image-hash',
   /** The CPU and memory limits the member was created with ("cpus=1 memory=256m"). */
   limits: 'io.paws360.limits',
+  /** The checkout (workspace root) whose `up` created the member: its secrets file holds the member's passwords. */
+  checkout: 'io.paws360.checkout',
 } as const;
 
 export const DEFAULT_STACK = 'paws360';

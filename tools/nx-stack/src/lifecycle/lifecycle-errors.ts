@@ -63,3 +63,16 @@ export class PortsInUseError extends StackError {
     );
   }
 }
+
+/** The stack of this name belongs to another checkout of the project (another clone, a git worktree). */
+export class ForeignCheckoutError extends StackError {
+  override name = 'ForeignCheckoutError';
+  constructor(stack: string, service: string, owner: string, here: string) {
+    super(
+      `Stack "${stack}" (${service}) was started from another checkout, ${owner}, and uses the passwords generated there. ` +
+        `Starting it from ${here} would recreate its containers with this checkout's passwords and break it for both.\n` +
+        `  Run a separate stack from this checkout: PAWS360_STACK=<name> PAWS360_PORT_OFFSET=<n> npx nx run-many -t up (e.g. PAWS360_STACK=paws360-2 PAWS360_PORT_OFFSET=100),\n` +
+        `  or stop that one from its checkout first: cd ${owner} && npx nx run-many -t down. Nothing was changed.`,
+    );
+  }
+}

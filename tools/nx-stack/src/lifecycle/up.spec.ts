@@ -92,6 +92,21 @@ describe('upService', () => {
     expect(result.health.healthy).toBe(true);
   });
 
+  it('a stack another checkout started is refused, naming that checkout and the setting that separates them; nothing changes', async () => {
+    await up();
+    const ids = idsByName();
+    expect(runtime.container('paws360-etcd-1').labels[LABELS.checkout]).toBe(ws.root);
+    runtime.resetCalls();
+    const error = await up(etcd(), {}, deps({ workspaceRoot: '/home/dev/other-clone' })).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('ForeignCheckoutError');
+    expect((error as Error).message).toContain(`Stack "paws360" (etcd) was started from another checkout, ${ws.root}`);
+    expect((error as Error).message).toContain('PAWS360_STACK=<name>');
+    expect((error as Error).message).toContain(`cd ${ws.root} && npx nx run-many -t down`);
+    expect(idsByName()).toEqual(ids);
+    expect(runtime.callsTo('createContainer')).toEqual([]);
+    expect(runtime.callsTo('buildImage')).toEqual([]);
+  });
+
   it('a member whose config hash is stale is recreated, the others kept; its volume is reused', async () => {
     await up();
     const ids = idsByName();

@@ -8,7 +8,7 @@ import type { Readiness, ServiceHealth } from '../kinds/kind';
 import type { ContainerInfo } from '../runtime/container-runtime';
 import { withHostLock } from './host-lock';
 import { ensureImage } from './image';
-import { DependencyUnhealthyError, PortBusyError, type BusyPort } from './lifecycle-errors';
+import { DependencyUnhealthyError, ForeignCheckoutError, PortBusyError, type BusyPort } from './lifecycle-errors';
 import { memberSpecs, type MemberSpec } from './member-spec';
 import { isPortFree } from './port-check';
 import { topologyEnv } from './topology';
@@ -84,6 +84,7 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const started = Date.now();
   const { runtime, stack, log } = deps;
   await runtime.ping();
+  assertSameCheckout(stack, service, await runtime.listContainers(serviceLabels(stack, service.name)), deps.workspaceRoot);
 
   await awaitDependencies(deps, service, options.dependencies);
 
@@ -99,7 +100,11 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
 
   const secrets = ensureSecrets(deps.workspaceRoot, stack, service.config.secrets);
   const topology = topologyEnv(service, options.services ?? [service, ...options.dependencies]);
-  const specs = memberSpecs(stack, service, image.tag, secrets, deps.env, topology);
+  // The checkout is a label outside the config hash: moving a checkout does not recreate anything.
+  const specs = memberSpecs(stack, service, image.tag, secrets, deps.env, topology).map((spec) => ({
+    ...spec,
+    labels: { ...spec.labels, [LABELS.checkout]: deps.workspaceRoot },
+  }));
   const existing = await runtime.listContainers(serviceLabels(stack, service.name));
   const plan = specs.map((spec) => {
     const current = findMember(existing, spec.member);
@@ -152,6 +157,17 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const until = options.until ?? 'healthy';
   const { health, readiness } = await waitFor(deps, service, until, options.timeoutSeconds ?? service.config.startTimeoutSeconds);
   return { image: image.tag, imageBuilt: image.built, actions, health, until, readiness, durationMs: Date.now() - started };
+}
+
+/**
+ * A stack's containers hold the passwords of the checkout that created them
+ * (its git-ignored secrets file). Another checkout's `up` would recreate them
+ * with its own and break the stack for both: refuse, naming the other one.
+ * Containers from before the label existed are adopted.
+ */
+function assertSameCheckout(stack: string, service: ServiceDefinition, existing: ContainerInfo[], workspaceRoot: string): void {
+  const other = existing.map((c) => c.labels[LABELS.checkout]).find((owner) => owner !== undefined && owner !== workspaceRoot);
+  if (other !== undefined) throw new ForeignCheckoutError(stack, service.name, other, workspaceRoot);
 }
 
 const findMember = (containers: ContainerInfo[], member: number) =>
