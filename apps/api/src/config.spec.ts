@@ -13,7 +13,9 @@ function problemsOf(env: Record<string, string>): string[] {
 describe('loadConfig', () => {
   it('applies the documented defaults (the production topology)', () => {
     expect(loadConfig({})).toEqual({
-      port: 3000,
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'info',
       pg: { host: 'router-1', port: 5432, database: 'paws360', user: 'postgres', password: '' },
       redis: {
         sentinels: [
@@ -26,6 +28,7 @@ describe('loadConfig', () => {
       },
       cacheTtlSeconds: 60,
       startupTimeoutSeconds: 60,
+      envKeys: [],
     });
   });
 
@@ -55,6 +58,34 @@ describe('loadConfig', () => {
     });
     expect(c.cacheTtlSeconds).toBe(5);
     expect(c.startupTimeoutSeconds).toBe(2);
+    expect(c.envKeys).toEqual([
+      'PORT',
+      'PGHOST',
+      'PGPORT',
+      'PGDATABASE',
+      'PGUSER',
+      'PGPASSWORD',
+      'REDIS_SENTINELS',
+      'REDIS_MASTER_NAME',
+      'REDIS_PASSWORD',
+      'CACHE_TTL_SECONDS',
+      'STARTUP_TIMEOUT_SECONDS',
+    ]);
+  });
+
+  it('lists only the names of the variables it knows and that are set, for /actuator/info', () => {
+    expect(loadConfig({ HOME: '/root', PGHOST: 'db', PGPORT: '', LOG_LEVEL: 'debug' }).envKeys).toEqual(['LOG_LEVEL', 'PGHOST']);
+  });
+
+  it('reads REDIS_NAT_MAP into ioredis natMap form', () => {
+    const c = loadConfig({ REDIS_NAT_MAP: 'redis-1:6379=127.0.0.1:6379, redis-2:6379=127.0.0.1:6380,' });
+    expect(c.redis.natMap).toEqual({ 'redis-1:6379': { host: '127.0.0.1', port: 6379 }, 'redis-2:6379': { host: '127.0.0.1', port: 6380 } });
+    expect(loadConfig({}).redis.natMap).toBeUndefined();
+    expect(problemsOf({ REDIS_NAT_MAP: 'redis-1:6379=127.0.0.1' })).toEqual([
+      'REDIS_NAT_MAP: "redis-1:6379=127.0.0.1" is not host:port=host:port (e.g. redis-1:6379=127.0.0.1:6379)',
+    ]);
+    expect(problemsOf({ REDIS_NAT_MAP: 'redis-1:6379=127.0.0.1:70000' })[0]).toMatch(/^REDIS_NAT_MAP: /);
+    expect(describeConfig(c).redisNatMap).toBe('redis-1:6379=127.0.0.1:6379,redis-2:6379=127.0.0.1:6380');
   });
 
   it('takes the PostgreSQL password from POSTGRES_SUPERUSER_PASSWORD when PGPASSWORD is unset or empty', () => {
@@ -64,12 +95,13 @@ describe('loadConfig', () => {
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig({ PORT: '', PGHOST: '  ', CACHE_TTL_SECONDS: '' })).toMatchObject({ port: 3000, pg: { host: 'router-1' }, cacheTtlSeconds: 60 });
+    expect(loadConfig({ PORT: '', PGHOST: '  ', CACHE_TTL_SECONDS: '' })).toMatchObject({ port: 8080, pg: { host: 'router-1' }, cacheTtlSeconds: 60 });
   });
 
   it('names each invalid variable, all at once', () => {
-    expect(problemsOf({ PORT: 'http', PGPORT: '70000', CACHE_TTL_SECONDS: '0', STARTUP_TIMEOUT_SECONDS: '1.5' })).toEqual([
+    expect(problemsOf({ PORT: 'http', LOG_LEVEL: 'loud', PGPORT: '70000', CACHE_TTL_SECONDS: '0', STARTUP_TIMEOUT_SECONDS: '1.5' })).toEqual([
       'PORT: must be a whole number between 1 and 65535',
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace',
       'PGPORT: must be at most 65535',
       'CACHE_TTL_SECONDS: must be at least 1',
       'STARTUP_TIMEOUT_SECONDS: must be a whole number between 1 and 3600',

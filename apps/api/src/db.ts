@@ -24,6 +24,6 @@ export function createPool(pg: Config['pg'], logger: Logger): Pool {
   });
   // An idle client whose connection dies (failover, router restart) is
   // reported here; without a listener it would crash the process.
-  pool.on('error', (err) => logger.warn('idle PostgreSQL connection lost', { error: describeError(err) }));
+  pool.on('error', (err) => logger.warn({ error: describeError(err) }, 'idle PostgreSQL connection lost'));
   return pool;
 }

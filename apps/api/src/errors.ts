@@ -1,6 +1,6 @@
-// Errors shared by the HTTP layer and the adapters.
+// Errors shared by the HTTP layer, the service and the adapters.
 
-/** A dependency (PostgreSQL, Redis) could not serve the request: the client may retry (503). */
+/** A dependency (PostgreSQL) could not serve the request: the client may retry (503). */
 export class DependencyUnavailableError extends Error {
   constructor(
     readonly dependency: 'postgres' | 'redis',
@@ -9,6 +9,34 @@ export class DependencyUnavailableError extends Error {
   ) {
     super(`${dependency} unavailable: ${reason}`, options);
     this.name = 'DependencyUnavailableError';
+  }
+}
+
+/**
+ * An error the API answers as it is: its HTTP status, a short machine code
+ * (`not_found`, `already_enrolled`, …) and a readable message. The error
+ * handler turns it into `{"error": code, "message": message, "traceId": …}`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export class NotFoundError extends ApiError {
+  constructor(message: string) {
+    super(404, 'not_found', message);
+  }
+}
+
+export class ConflictError extends ApiError {
+  constructor(code: 'duplicate_student_number' | 'already_enrolled' | 'course_full', message: string) {
+    super(409, code, message);
   }
 }
 

@@ -1,18 +1,19 @@
 // Entry point: config, migrations (retried until STARTUP_TIMEOUT_SECONDS),
-// then the HTTP server; SIGTERM/SIGINT stop it gracefully (exit 0).
-import { createServer } from 'node:http';
-import { createApp } from './app';
+// then the Fastify server; SIGTERM/SIGINT stop it gracefully (exit 0).
+import { buildApp } from './app';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config';
 import { createPool } from './db';
 import { describeError } from './errors';
-import { createJsonLogger } from './logger';
-import { runMigrations, StartupAbortedError } from './migrations';
-import { createReadinessProbe, postgresPrimaryCheck, redisMasterCheck } from './readiness';
+import { createHealthProbe, postgresPrimaryCheck, redisMasterCheck } from './health';
+import { createLogger } from './logger';
+import { createMetrics } from './metrics';
+import { defaultMigrationsDir, postgratorMigrations, runMigrations, StartupAbortedError } from './migrations';
 import { createRedis } from './redis';
 import { gracefulShutdown } from './shutdown';
-import { PgStudentRepository } from './students/pg-student-repository';
-import { RedisStudentCache } from './students/redis-student-cache';
-import { StudentService } from './students/student-service';
+import { PgSisRepository } from './sis/pg-repository';
+import { RedisCache } from './sis/redis-cache';
+import { SisService } from './sis/service';
+import { APP_NAME, APP_VERSION } from './version';
 
 /** Hard limit on a graceful stop; the orchestrator's own grace period is longer (docker stop: 10 s). */
 const SHUTDOWN_DEADLINE_MS = 5000;
@@ -22,7 +23,7 @@ function readConfig(): Config {
     return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`paws360-api: ${err.message}\n`);
+      process.stderr.write(`${APP_NAME}: ${err.message}\n`);
       process.exit(1);
     }
     throw err;
@@ -31,42 +32,45 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createJsonLogger();
-  logger.info('paws360-api starting', describeConfig(config));
+  const logger = createLogger(config.logLevel);
+  logger.info({ version: APP_VERSION, node: process.version, ...describeConfig(config) }, `${APP_NAME} starting`);
   if (config.pg.password === '') logger.warn('neither PGPASSWORD nor POSTGRES_SUPERUSER_PASSWORD is set: connecting without a password');
 
   const pgTarget = `${config.pg.host}:${config.pg.port}/${config.pg.database}`;
   const pool = createPool(config.pg, logger);
   const redis = createRedis(config.redis, logger);
+  const metrics = createMetrics(pool);
+  const app = buildApp({
+    sis: new SisService(new PgSisRepository(pool), new RedisCache(redis.client), config.cacheTtlSeconds, metrics.cache),
+    health: createHealthProbe([postgresPrimaryCheck(pool, pgTarget), redisMasterCheck(redis.client, config.redis.masterName, redis.lastError)]),
+    metrics,
+    logger,
+    info: { name: APP_NAME, version: APP_VERSION, envKeys: config.envKeys },
+  });
   const startup = new AbortController();
-  // Created now so a stop during start-up can see it; it listens only once migrated.
-  const server = createServer();
-  // Headers must arrive promptly; idle keep-alive connections close after 5 s.
-  server.keepAliveTimeout = 5000;
-  server.headersTimeout = 10_000;
   let stopping = false;
 
   const stop = (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     startup.abort();
-    logger.info('shutting down', { reason });
+    logger.info({ reason }, 'shutting down');
     // Safety net: whatever hangs, the process is gone shortly after the deadline.
     setTimeout(() => {
-      logger.error('shutdown deadline passed; exiting anyway', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+      logger.error({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown deadline passed; exiting anyway');
       process.exit(code === 0 ? 1 : code);
     }, SHUTDOWN_DEADLINE_MS).unref();
     gracefulShutdown({
-      server,
+      app,
       logger,
       closers: [
         { name: 'postgres pool', close: () => pool.end() },
         { name: 'redis', close: () => redis.close() },
       ],
     })
-      .catch((err: unknown) => logger.error('shutdown failed', { error: describeError(err) }))
+      .catch((err: unknown) => logger.error({ error: describeError(err) }, 'shutdown failed'))
       .finally(() => {
-        logger.info('stopped', { exitCode: code });
+        logger.info({ exitCode: code }, 'stopped');
         process.exit(code);
       });
   };
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
     });
   }
   process.on('unhandledRejection', (err) => {
-    logger.error('unhandled promise rejection', { error: describeError(err), stack: (err as Error)?.stack });
+    logger.error({ error: describeError(err), stack: (err as Error)?.stack }, 'unhandled promise rejection');
     stop('unhandled promise rejection', 1);
   });
 
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
       timeoutMs: config.startupTimeoutSeconds * 1000,
       logger,
       signal: startup.signal,
+      apply: postgratorMigrations(defaultMigrationsDir(), config.pg.database, logger),
     });
   } catch (err) {
     if (err instanceof StartupAbortedError) return; // a signal arrived; stop() is already exiting
@@ -99,25 +104,20 @@ async function main(): Promise<void> {
     return;
   }
   if (stopping) return;
+  // In the background: the API serves without Redis (reads go to PostgreSQL) and health says cache DOWN.
   redis.connect();
 
-  const app = createApp({
-    students: new StudentService(new PgStudentRepository(pool), new RedisStudentCache(redis.client, config.cacheTtlSeconds), logger),
-    readiness: createReadinessProbe([
-      postgresPrimaryCheck(pool, pgTarget),
-      redisMasterCheck(redis.client, config.redis.masterName, redis.lastError),
-    ]),
-    logger,
-  });
-  server.on('request', app);
-  server.on('error', (err) => {
-    logger.error(`cannot listen on port ${config.port}: ${describeError(err)}`);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    logger.error(`cannot listen on ${config.host}:${config.port}: ${describeError(err)}`);
     stop('listen failed', 1);
-  });
-  server.listen(config.port, () => logger.info('listening', { port: config.port }));
+    return;
+  }
+  // Fastify logs "Server listening at http://…" itself.
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`paws360-api: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
+  process.stderr.write(`${APP_NAME}: fatal: ${(err as Error)?.stack ?? String(err)}\n`);
   process.exit(1);
 });

@@ -1,4 +1,12 @@
-import { abortableSleep, type MigrationClient, type MigrationPool, runMigrations, StartupAbortedError, StartupError, STUDENTS_TABLE_SQL } from './migrations';
+import {
+  abortableSleep,
+  type ApplyMigrations,
+  type MigrationClient,
+  type MigrationPool,
+  runMigrations,
+  StartupAbortedError,
+  StartupError,
+} from './migrations';
 import { codedError, RecordingLogger } from './testing/fakes';
 
 /** A pool whose connect() fails with the queued errors, then succeeds. */
@@ -20,7 +28,7 @@ class FakePool implements MigrationPool {
         this.queries.push(sql);
         const err = this.failQuery?.(sql);
         if (err) throw err;
-        return {};
+        return { rows: [] };
       },
       release: (err?: Error | boolean) => {
         this.releases.push(err);
@@ -46,36 +54,49 @@ function fakeTime() {
 const refused = () => codedError('connect ECONNREFUSED 172.18.0.4:5432', 'ECONNREFUSED');
 const target = 'router-1:5432/paws360';
 
+/** What postgrator does inside the transaction, reduced to one statement the fake pool records. */
+const current = [
+  { version: 1, name: 'create-students' },
+  { version: 2, name: 'create-courses-enrollments' },
+];
+const apply: ApplyMigrations = async (client) => {
+  await client.query('-- postgrator migrate');
+  return { applied: current.slice(1), current };
+};
+
 describe('runMigrations', () => {
-  it('creates the students table inside a locked transaction and returns the connection', async () => {
+  it('applies the migrations inside one transaction under the advisory lock, returns the connection and what it applied', async () => {
     const pool = new FakePool();
-    const logger = new RecordingLogger();
-    await runMigrations(pool, { target, timeoutMs: 60_000, logger, ...fakeTime() });
-    expect(pool.queries).toEqual(['BEGIN', expect.stringMatching(/^SELECT pg_advisory_xact_lock\(\d+\)$/), STUDENTS_TABLE_SQL, 'COMMIT']);
+    const log = new RecordingLogger();
+    const result = await runMigrations(pool, { target, timeoutMs: 60_000, logger: log.logger, apply, ...fakeTime() });
+    expect(pool.queries).toEqual(['BEGIN', expect.stringMatching(/^SELECT pg_advisory_xact_lock\(\d+\)$/), '-- postgrator migrate', 'COMMIT']);
     expect(pool.releases).toEqual([undefined]);
-    expect(STUDENTS_TABLE_SQL).toMatch(/^CREATE TABLE IF NOT EXISTS students \(/);
-    for (const column of ['id bigserial PRIMARY KEY', 'student_number text UNIQUE NOT NULL', 'name text NOT NULL', 'email text NOT NULL', 'enrolled_at timestamptz DEFAULT now()']) {
-      expect(STUDENTS_TABLE_SQL).toContain(column);
-    }
-    expect(logger.at('info')[0]).toEqual({ level: 'info', msg: 'database schema is up to date', fields: { target, attempt: 1 } });
+    expect(result).toEqual({ applied: [current[1]], current });
+    expect(log.at('info')[0]).toMatchObject({
+      msg: 'database schema is up to date',
+      target,
+      attempt: 1,
+      version: 2,
+      applied: ['002 create-courses-enrollments'],
+    });
   });
 
   it('retries with growing back-off while the database is unreachable, then succeeds', async () => {
     const pool = new FakePool([refused(), refused(), refused(), refused(), refused()]);
     const time = fakeTime();
-    const logger = new RecordingLogger();
-    await runMigrations(pool, { target, timeoutMs: 60_000, logger, ...time, initialDelayMs: 500, maxDelayMs: 2000 });
+    const log = new RecordingLogger();
+    await runMigrations(pool, { target, timeoutMs: 60_000, logger: log.logger, apply, ...time, initialDelayMs: 500, maxDelayMs: 2000 });
     expect(pool.connects).toBe(6);
     expect(time.sleeps).toEqual([500, 1000, 2000, 2000, 2000]);
-    expect(logger.at('warn')[0].fields).toMatchObject({ attempt: 1, error: 'connect ECONNREFUSED 172.18.0.4:5432', retryInMs: 500 });
+    expect(log.at('warn')[0]).toMatchObject({ attempt: 1, error: 'connect ECONNREFUSED 172.18.0.4:5432', retryInMs: 500 });
   });
 
   it('destroys the connection when a statement fails (read-only replica during failover) and retries', async () => {
     let failures = 1;
     const pool = new FakePool([], (sql) =>
-      sql.startsWith('CREATE') && failures-- > 0 ? codedError('cannot execute CREATE TABLE in a read-only transaction', '25006') : undefined,
+      sql.startsWith('-- postgrator') && failures-- > 0 ? codedError('cannot execute CREATE TABLE in a read-only transaction', '25006') : undefined,
     );
-    await runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger(), ...fakeTime() });
+    await runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger().logger, apply, ...fakeTime() });
     expect(pool.releases[0]).toBeInstanceOf(Error);
     expect(pool.releases[1]).toBeUndefined();
   });
@@ -83,7 +104,7 @@ describe('runMigrations', () => {
   it('gives up at the deadline with a message naming the target, the last error and the knob', async () => {
     const pool = new FakePool(Array.from({ length: 100 }, refused));
     const time = fakeTime();
-    const err = await runMigrations(pool, { target, timeoutMs: 10_000, logger: new RecordingLogger(), ...time }).catch((e: unknown) => e);
+    const err = await runMigrations(pool, { target, timeoutMs: 10_000, logger: new RecordingLogger().logger, apply, ...time }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toBe(
       'PostgreSQL at router-1:5432/paws360 was not usable within 10 s (6 attempts); last error: connect ECONNREFUSED 172.18.0.4:5432. ' +
@@ -96,8 +117,8 @@ describe('runMigrations', () => {
   it('fails at once on a wrong password: retrying cannot fix it', async () => {
     const pool = new FakePool([codedError('password authentication failed for user "postgres"', '28P01')]);
     const time = fakeTime();
-    await expect(runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger(), ...time })).rejects.toThrow(
-      'PostgreSQL at router-1:5432/paws360 refused the start-up migration: password authentication failed for user "postgres" [28P01] (check PGUSER and PGPASSWORD (or POSTGRES_SUPERUSER_PASSWORD))',
+    await expect(runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger().logger, apply, ...time })).rejects.toThrow(
+      'PostgreSQL at router-1:5432/paws360 refused the migration: password authentication failed for user "postgres" [28P01] (check PGUSER and PGPASSWORD (or POSTGRES_SUPERUSER_PASSWORD))',
     );
     expect(time.sleeps).toEqual([]);
   });
@@ -105,11 +126,21 @@ describe('runMigrations', () => {
   it('stops retrying when aborted (a signal during start-up)', async () => {
     const controller = new AbortController();
     const pool = new FakePool(Array.from({ length: 100 }, refused));
-    const promise = runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger(), signal: controller.signal, initialDelayMs: 10_000 });
+    const promise = runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger().logger, apply, signal: controller.signal, initialDelayMs: 10_000 });
     setTimeout(() => controller.abort(), 20);
     const started = Date.now();
     await expect(promise).rejects.toBeInstanceOf(StartupAbortedError);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('fails at once when a migration file is broken: the same SQL would fail again', async () => {
+    const pool = new FakePool([], (sql) => (sql.startsWith('-- postgrator') ? codedError('syntax error at or near "CRATE"', '42601') : undefined));
+    const time = fakeTime();
+    await expect(runMigrations(pool, { target, timeoutMs: 60_000, logger: new RecordingLogger().logger, apply, ...time })).rejects.toThrow(
+      /refused the migration: syntax error at or near "CRATE" \[42601\] \(a migration failed: fix the SQL file named above\)$/,
+    );
+    expect(time.sleeps).toEqual([]);
+    expect(pool.releases[0]).toBeInstanceOf(Error);
   });
 });
 

@@ -1,23 +1,23 @@
-// Start-up schema migration: idempotent, serialised across API replicas by
-// an advisory lock, retried while the database is not reachable yet (the
-// stack may still be electing its first leader), bounded by a deadline.
+// Versioned schema migrations: the SQL files in apps/api/migrations
+// (postgrator's naming, 001.do.create-students.sql …), applied by postgrator
+// and recorded in its history table `schemaversion`. One run is one
+// transaction under an advisory lock, so API replicas and `api:migrate`
+// never race and a failed migration leaves nothing half-done (PostgreSQL DDL
+// is transactional; a migration therefore cannot use CREATE INDEX
+// CONCURRENTLY). While the database is not reachable yet (the stack may still
+// be electing its first leader) the run is retried until a deadline.
+import { join } from 'node:path';
 import { describeError } from './errors';
 import type { Logger } from './logger';
 
-export const STUDENTS_TABLE_SQL = `CREATE TABLE IF NOT EXISTS students (
-  id bigserial PRIMARY KEY,
-  student_number text UNIQUE NOT NULL,
-  name text NOT NULL,
-  email text NOT NULL,
-  enrolled_at timestamptz DEFAULT now()
-)`;
+// Held for the migration transaction: a second migrator waits, then finds nothing to do.
+export const MIGRATION_LOCK_ID = 360_360_001;
 
-// Two replicas running CREATE TABLE IF NOT EXISTS at the same moment can
-// still collide on the catalog (duplicate key in pg_type): take a lock first.
-const MIGRATION_LOCK_ID = 360_360_001;
+/** postgrator's history table. */
+export const SCHEMA_TABLE = 'schemaversion';
 
 export interface MigrationClient {
-  query(sql: string): Promise<unknown>;
+  query(sql: string): Promise<{ rows: Array<Record<string, unknown>> }>;
   /** pg's PoolClient.release: an error destroys the connection instead of reusing it. */
   release(err?: Error | boolean): void;
 }
@@ -26,11 +26,27 @@ export interface MigrationPool {
   connect(): Promise<MigrationClient>;
 }
 
+export interface MigrationRecord {
+  version: number;
+  name: string;
+}
+
+export interface MigrationResult {
+  /** Applied by this run, in order (empty when the schema was up to date). */
+  applied: MigrationRecord[];
+  /** Every migration the database has now, in order. */
+  current: MigrationRecord[];
+}
+
+/** Applies what is pending, on a client already inside the locked transaction. */
+export type ApplyMigrations = (client: MigrationClient) => Promise<MigrationResult>;
+
 export interface MigrationOptions {
   /** "host:port/database", for messages. */
   target: string;
   timeoutMs: number;
   logger: Logger;
+  apply: ApplyMigrations;
   signal?: AbortSignal;
   initialDelayMs?: number;
   maxDelayMs?: number;
@@ -60,7 +76,11 @@ export function fatalMigrationHint(err: unknown): string | undefined {
   if (/password must be a string|password authentication failed/i.test(message)) {
     return 'the server wants a password: set PGPASSWORD (or POSTGRES_SUPERUSER_PASSWORD)';
   }
-  if (code === '42501') return `PGUSER lacks the privilege to create the students table`;
+  if (code === '3D000') return 'the database does not exist: check PGDATABASE';
+  if (code === '42501') return 'PGUSER lacks the privilege to change the schema';
+  // A broken migration file or checksum: retrying the same SQL cannot help.
+  if (typeof code === 'string' && /^(42|22|23)/.test(code)) return 'a migration failed: fix the SQL file named above';
+  if (/MD5 checksum failed|Two migrations found/i.test(message)) return 'an applied migration file was changed or duplicated: restore it';
   return undefined;
 }
 
@@ -79,12 +99,13 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-async function migrateOnce(pool: MigrationPool): Promise<void> {
+async function migrateOnce(pool: MigrationPool, apply: ApplyMigrations): Promise<MigrationResult> {
   const client = await pool.connect();
+  let result: MigrationResult;
   try {
     await client.query('BEGIN');
     await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_ID})`);
-    await client.query(STUDENTS_TABLE_SQL);
+    result = await apply(client);
     await client.query('COMMIT');
   } catch (err) {
     // Destroy rather than reuse a connection left inside a failed transaction.
@@ -92,11 +113,12 @@ async function migrateOnce(pool: MigrationPool): Promise<void> {
     throw err;
   }
   client.release();
+  return result;
 }
 
-/** Applies the schema; retries with backoff until `timeoutMs`, then throws StartupError. */
-export async function runMigrations(pool: MigrationPool, options: MigrationOptions): Promise<void> {
-  const { target, timeoutMs, logger, signal } = options;
+/** Applies pending migrations; retries with backoff until `timeoutMs`, then throws StartupError. */
+export async function runMigrations(pool: MigrationPool, options: MigrationOptions): Promise<MigrationResult> {
+  const { target, timeoutMs, logger, signal, apply } = options;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const maxDelayMs = options.maxDelayMs ?? 5000;
@@ -106,14 +128,15 @@ export async function runMigrations(pool: MigrationPool, options: MigrationOptio
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw new StartupAbortedError();
     try {
-      await migrateOnce(pool);
-      logger.info('database schema is up to date', { target, attempt });
-      return;
+      const result = await migrateOnce(pool, apply);
+      const version = result.current.at(-1)?.version ?? 0;
+      logger.info({ target, attempt, version, applied: result.applied.map(describeMigration) }, 'database schema is up to date');
+      return result;
     } catch (err) {
       if (signal?.aborted) throw new StartupAbortedError();
       const reason = describeError(err);
       const hint = fatalMigrationHint(err);
-      if (hint) throw new StartupError(`PostgreSQL at ${target} refused the start-up migration: ${reason} (${hint})`, { cause: err });
+      if (hint) throw new StartupError(`PostgreSQL at ${target} refused the migration: ${reason} (${hint})`, { cause: err });
       const remaining = deadline - now();
       if (remaining <= 0) {
         throw new StartupError(
@@ -124,9 +147,47 @@ export async function runMigrations(pool: MigrationPool, options: MigrationOptio
         );
       }
       const wait = Math.min(delayMs, remaining);
-      logger.warn('database not ready yet; will retry', { target, attempt, error: reason, retryInMs: wait });
+      logger.warn({ target, attempt, error: reason, retryInMs: wait }, 'database not ready yet; will retry');
       await sleep(wait, signal);
       delayMs = Math.min(delayMs * 2, maxDelayMs);
     }
   }
+}
+
+export const describeMigration = (m: MigrationRecord) => `${String(m.version).padStart(3, '0')} ${m.name}`;
+
+/** The migrations shipped with the API: apps/api/migrations in the source tree, ./migrations next to the bundle. */
+export function defaultMigrationsDir(): string {
+  // Bundled (dist/apps/api/main.js, the image's /app/main.js): migrations/ sits beside it.
+  // From source (src/*.ts under @swc-node/register, or jest): one level up.
+  return __filename.endsWith('.ts') ? join(__dirname, '..', 'migrations') : join(__dirname, 'migrations');
+}
+
+/** ApplyMigrations with postgrator over the SQL files in `dir`. */
+export function postgratorMigrations(dir: string, database: string, logger: Logger): ApplyMigrations {
+  return async (client) => {
+    // postgrator is an ES module: loaded when first used (the bundle inlines it).
+    const { default: Postgrator } = await import('postgrator');
+    const postgrator = new Postgrator({
+      migrationPattern: `${dir.split('\\').join('/')}/*.sql`,
+      driver: 'pg',
+      database,
+      schemaTable: SCHEMA_TABLE,
+      execQuery: (sql) => client.query(sql),
+    });
+    postgrator.on('migration-started', (m) => logger.info({ migration: describeMigration(m), file: m.filename }, 'applying migration'));
+    const available = await postgrator.getMigrations();
+    if (available.length === 0) throw new Error(`no migration files (NNN.do.name.sql) in ${dir}`);
+    const max = await postgrator.getMaxVersion();
+    const dbVersion = await postgrator.getDatabaseVersion();
+    let applied: MigrationRecord[] = [];
+    if (dbVersion > max) {
+      // Never migrate down (postgrator would run undo files): newer code migrated this database.
+      logger.warn({ dbVersion, maxAvailable: max, dir }, 'the database schema is newer than these migrations; leaving it as it is');
+    } else {
+      applied = (await postgrator.migrate(String(max))).map((m) => ({ version: m.version, name: m.name }));
+    }
+    const { rows } = await client.query(`SELECT version, name FROM ${SCHEMA_TABLE} WHERE version > 0 ORDER BY version`);
+    return { applied, current: rows.map((r) => ({ version: Number(r.version), name: String(r.name ?? '') })) };
+  };
 }

@@ -10,7 +10,7 @@ import type { Logger } from './logger';
 
 export interface RedisConnection {
   client: Redis;
-  /** The latest connection error, for /readyz (cleared once ready). */
+  /** The latest connection error, for the health check (cleared once ready). */
   lastError(): string | undefined;
   /** Starts connecting (and reconnecting, for ever); errors surface in lastError() and the log. */
   connect(): void;
@@ -34,6 +34,10 @@ export function createRedis(redis: Config['redis'], logger: Logger): RedisConnec
     commandTimeout: 1000,
     connectTimeout: 3000,
     sentinelMaxConnections: 3,
+    // From the host (api:dev), the Sentinels announce redis-N:6379, names only
+    // the stack's network resolves: map them to the published 127.0.0.1 ports,
+    // and keep to the Sentinels we were given (they announce each other by name too).
+    ...(redis.natMap ? { natMap: redis.natMap, updateSentinels: false } : {}),
     // Connected by connect() once the database is migrated, so start-up
     // logs are about the one dependency start-up waits for.
     lazyConnect: true,
@@ -46,7 +50,7 @@ export function createRedis(redis: Config['redis'], logger: Logger): RedisConnec
     const kind = lastError.replace(/\d+/g, '#');
     const now = Date.now();
     if (kind !== lastLogged || now - lastLoggedAt > 30_000) {
-      logger.warn('redis connection error', { master: redis.masterName, error: lastError });
+      logger.warn({ master: redis.masterName, error: lastError }, 'redis connection error');
       lastLogged = kind;
       lastLoggedAt = now;
     }
@@ -56,7 +60,7 @@ export function createRedis(redis: Config['redis'], logger: Logger): RedisConnec
     lastLogged = '';
     // After a failover this line repeats with the new master's address.
     const address = client.stream ? `${client.stream.remoteAddress}:${client.stream.remotePort}` : undefined;
-    logger.info('redis connected', { master: redis.masterName, address });
+    logger.info({ master: redis.masterName, address }, 'redis connected');
   });
 
   return {

@@ -1,12 +1,19 @@
-// Graceful stop: refuse new connections, let in-flight requests finish,
-// close the pools, all within a deadline.
+// Graceful stop: refuse new requests, let in-flight ones finish, close the
+// pools, all within a deadline.
 import type { Server } from 'node:http';
 import { describeError } from './errors';
 import type { Logger } from './logger';
 
+/** What a stop needs of the Fastify instance (a bare http.Server wrapper in tests). */
+export interface Closable {
+  /** Fastify's close(): stops listening, closes idle keep-alive connections, resolves when in-flight requests are done. */
+  close(): Promise<unknown>;
+  readonly server: Server;
+}
+
 export interface ShutdownOptions {
-  server?: Server;
-  /** Closes the pools; each is bounded by the remaining time. */
+  app?: Closable;
+  /** Closes the pools; each is bounded by closeMs. */
   closers: Array<{ name: string; close: () => Promise<unknown> }>;
   logger: Logger;
   /** In-flight requests get this long before their connections are cut. */
@@ -15,24 +22,27 @@ export interface ShutdownOptions {
   closeMs?: number;
 }
 
-function closeServer(server: Server, drainMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    const cut = setTimeout(() => server.closeAllConnections(), drainMs);
-    // Keep-alive connections hold close() open: drop each one as soon as its
-    // in-flight request is answered (Node keeps them open otherwise).
-    const sweep = setInterval(() => server.closeIdleConnections(), 25);
-    server.close(() => {
-      clearTimeout(cut);
-      clearInterval(sweep);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
+async function drain(app: Closable, drainMs: number): Promise<void> {
+  if (!app.server.listening) {
+    await app.close();
+    return;
+  }
+  const cut = setTimeout(() => app.server.closeAllConnections(), drainMs);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(cut);
+  }
 }
 
-export async function gracefulShutdown({ server, closers, logger, drainMs = 3000, closeMs = 1000 }: ShutdownOptions): Promise<void> {
-  if (server) await closeServer(server, drainMs);
+export async function gracefulShutdown({ app, closers, logger, drainMs = 3000, closeMs = 1000 }: ShutdownOptions): Promise<void> {
+  if (app) {
+    try {
+      await drain(app, drainMs);
+    } catch (err) {
+      logger.warn({ error: describeError(err) }, 'closing the HTTP server failed');
+    }
+  }
   await Promise.all(
     closers.map(async ({ name, close }) => {
       let timer: NodeJS.Timeout | undefined;
@@ -44,7 +54,7 @@ export async function gracefulShutdown({ server, closers, logger, drainMs = 3000
           }),
         ]);
       } catch (err) {
-        logger.warn(`closing ${name} failed`, { error: describeError(err) });
+        logger.warn({ error: describeError(err) }, `closing ${name} failed`);
       } finally {
         clearTimeout(timer);
       }
