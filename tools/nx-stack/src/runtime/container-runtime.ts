@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 export interface ContainerRuntime {
   /** Throws EngineUnavailableError when no engine answers. */
   ping(): Promise<void>;
+  /** Which engine answers and what it offers (preflight). */
+  engineInfo(): Promise<EngineInfo>;
   /** The image's id, or undefined when no such image is present. */
   imageId(ref: string): Promise<string | undefined>;
   buildImage(request: BuildRequest, onLine?: (line: string) => void): Promise<void>;
@@ -34,6 +36,20 @@ export interface ContainerRuntime {
   ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
   listVolumes(labels: Record<string, string>): Promise<string[]>;
   removeVolume(name: string): Promise<void>;
+}
+
+export interface EngineInfo {
+  /** "docker" or "podman" (Podman's Docker-compatible API says so in its version components). */
+  engine: 'docker' | 'podman';
+  version: string;
+  apiVersion: string;
+  storageDriver: string;
+  /** Memory and CPUs the engine's containers can use (Docker Desktop's VM, or the host). */
+  memoryBytes: number;
+  cpus: number;
+  /** Where it keeps images and volumes (its disk), when it says. */
+  rootDir?: string;
+  os: string;
 }
 
 export interface BuildRequest {

@@ -11,6 +11,7 @@ import type {
   ContainerSpec,
   ContainerState,
   ExecOptions,
+  EngineInfo,
   ExecResult,
   LogOptions,
 } from './container-runtime';
@@ -120,6 +121,25 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async removeImage(ref: string): Promise<void> {
     await this.call(`docker rmi ${ref}`, () => this.docker.getImage(ref).remove({ force: true }));
+  }
+
+  async engineInfo(): Promise<EngineInfo> {
+    const [info, version] = await Promise.all([
+      this.call('docker info', () => this.docker.info() as Promise<Record<string, unknown>>),
+      this.call('docker version', () => this.docker.version() as unknown as Promise<Record<string, unknown>>),
+    ]);
+    const components = (version.Components as Array<{ Name?: string }> | undefined) ?? [];
+    const podman = components.some((c) => /podman/i.test(c.Name ?? ''));
+    return {
+      engine: podman ? 'podman' : 'docker',
+      version: String(version.Version ?? info.ServerVersion ?? 'unknown'),
+      apiVersion: String(version.ApiVersion ?? 'unknown'),
+      storageDriver: String(info.Driver ?? 'unknown'),
+      memoryBytes: Number(info.MemTotal ?? 0),
+      cpus: Number(info.NCPU ?? 0),
+      rootDir: typeof info.DockerRootDir === 'string' && info.DockerRootDir ? info.DockerRootDir : undefined,
+      os: String(info.OperatingSystem ?? version.Os ?? 'unknown'),
+    };
   }
 
   async listContainers(labels: Record<string, string>): Promise<ContainerInfo[]> {

@@ -6,6 +6,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ContainerState,
+  EngineInfo,
   ExecOptions,
   ExecResult,
   LogOptions,
@@ -171,6 +172,22 @@ export class FakeRuntime implements ContainerRuntime {
 
   async ping(): Promise<void> {
     await this.enter('ping', []);
+  }
+
+  /** What engineInfo answers; specs change it to test low resources. */
+  info: EngineInfo = {
+    engine: 'docker',
+    version: '20.10.24',
+    apiVersion: '1.41',
+    storageDriver: 'overlay2',
+    memoryBytes: 8 * 1024 ** 3,
+    cpus: 4,
+    os: 'Debian GNU/Linux 12 (bookworm)',
+  };
+
+  async engineInfo(): Promise<EngineInfo> {
+    await this.enter('engineInfo', []);
+    return { ...this.info };
   }
 
   async imageId(ref: string): Promise<string | undefined> {

@@ -5,6 +5,7 @@ import { upService } from '../../lifecycle/up';
 import { waitAllHealthy } from '../../lifecycle/wait';
 import { runProjects, upRunPlan } from './run-plan';
 import { assertRunPortsFree } from '../../lifecycle/port-preflight';
+import { resourceGate } from '../../lifecycle/resource-gate';
 import { seconds } from '../../core/progress';
 import {
   allServices,
@@ -42,8 +43,11 @@ export default async function upExecutor(
     const byName = (name: string) => services.find((s) => s.name === name) ?? serviceByName(context, name);
     const plan = upRunPlan(context);
     const stackDeps = { ...target, stack: stackOf(target), workspaceRoot: context.root };
-    // Every host port of the whole run, before this task creates anything (TC-006).
-    await assertRunPortsFree(stackDeps, runProjects(context).map(byName));
+    // Every host port of the whole run, before this task creates anything (TC-006);
+    // the engine's resources once per run, by its first tasks (TC-022).
+    const run = runProjects(context).map(byName);
+    await assertRunPortsFree(stackDeps, run);
+    if (plan.first) await resourceGate(stackDeps, run);
     const result = await upService(stackDeps, service, {
       ...parsed,
       dependencies: service.config.dependsOn.map(byName),

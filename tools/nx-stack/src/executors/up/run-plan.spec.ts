@@ -26,7 +26,12 @@ const stack = graph({
 describe('upRunPlan', () => {
   it('a service another up of the run depends on waits until it is ready for its dependents', () => {
     for (const project of ['etcd', 'patroni', 'router', 'redis', 'sentinel']) {
-      expect(upRunPlan({ projectName: project, targetName: 'up', taskGraph: stack })).toEqual({ until: 'ready', alsoAwait: [] });
+      expect(upRunPlan({ projectName: project, targetName: 'up', taskGraph: stack })).toEqual({
+        until: 'ready',
+        alsoAwait: [],
+        // The run's first tasks (no up before them) do the once-per-run checks.
+        first: project === 'etcd' || project === 'redis',
+      });
     }
   });
 
@@ -34,23 +39,24 @@ describe('upRunPlan', () => {
     expect(upRunPlan({ projectName: 'api', targetName: 'up', taskGraph: stack })).toEqual({
       until: 'healthy',
       alsoAwait: ['etcd', 'patroni', 'redis', 'router', 'sentinel'],
+      first: false,
     });
   });
 
   it('nx run X:up on its own: X and its dependencies end fully healthy', () => {
     const single = graph({ 'router:up': ['router:image', 'patroni:up'], 'patroni:up': ['etcd:up'], 'etcd:up': [] });
-    expect(upRunPlan({ projectName: 'router', targetName: 'up', taskGraph: single })).toEqual({ until: 'healthy', alsoAwait: ['etcd', 'patroni'] });
+    expect(upRunPlan({ projectName: 'router', targetName: 'up', taskGraph: single })).toEqual({ until: 'healthy', alsoAwait: ['etcd', 'patroni'], first: false });
   });
 
   it('only tasks of the same target count (deploy chains are separate from up chains; image tasks are no service)', () => {
     const mixed = graph({ 'etcd:deploy': ['etcd:image', 'etcd:integration'], 'patroni:deploy': ['etcd:deploy'], 'etcd:up': [] });
-    expect(upRunPlan({ projectName: 'etcd', targetName: 'up', taskGraph: mixed })).toEqual({ until: 'healthy', alsoAwait: [] });
-    expect(upRunPlan({ projectName: 'etcd', targetName: 'deploy', taskGraph: mixed })).toEqual({ until: 'ready', alsoAwait: [] });
-    expect(upRunPlan({ projectName: 'patroni', targetName: 'deploy', taskGraph: mixed })).toEqual({ until: 'healthy', alsoAwait: ['etcd'] });
+    expect(upRunPlan({ projectName: 'etcd', targetName: 'up', taskGraph: mixed })).toEqual({ until: 'healthy', alsoAwait: [], first: true });
+    expect(upRunPlan({ projectName: 'etcd', targetName: 'deploy', taskGraph: mixed })).toEqual({ until: 'ready', alsoAwait: [], first: true });
+    expect(upRunPlan({ projectName: 'patroni', targetName: 'deploy', taskGraph: mixed })).toEqual({ until: 'healthy', alsoAwait: ['etcd'], first: false });
   });
 
   it('no task graph (called outside a run, as restore and specs do): fully healthy, nothing else awaited', () => {
-    expect(upRunPlan({ projectName: 'etcd', targetName: 'up' })).toEqual({ until: 'healthy', alsoAwait: [] });
+    expect(upRunPlan({ projectName: 'etcd', targetName: 'up' })).toEqual({ until: 'healthy', alsoAwait: [], first: true });
   });
 });
 

@@ -6,6 +6,8 @@ export interface UpRunPlan {
   until: Condition;
   /** Projects started earlier in the same run whose full health this task waits for too (it is the last of their chain). */
   alsoAwait: string[];
+  /** Depends on no other task of the run with its target: among the first to run (checks once per run go there). */
+  first: boolean;
 }
 
 /**
@@ -21,10 +23,11 @@ export function upRunPlan(context: Pick<ExecutorContext, 'projectName' | 'target
   const graph = context.taskGraph;
   const target = context.targetName;
   const self = graph && Object.values(graph.tasks).find((t) => t.target.project === context.projectName && t.target.target === target);
-  if (!graph || !self) return { until: 'healthy', alsoAwait: [] };
+  if (!graph || !self) return { until: 'healthy', alsoAwait: [], first: true };
   const sameTarget = (id: string) => graph.tasks[id]?.target.target === target;
+  const first = !(graph.dependencies[self.id] ?? []).some(sameTarget);
   const dependents = Object.entries(graph.dependencies).filter(([id, deps]) => id !== self.id && deps.includes(self.id) && sameTarget(id));
-  if (dependents.length) return { until: 'ready', alsoAwait: [] };
+  if (dependents.length) return { until: 'ready', alsoAwait: [], first };
   const seen = new Set<string>();
   const visit = (id: string) => {
     for (const dep of graph.dependencies[id] ?? []) {
@@ -34,7 +37,7 @@ export function upRunPlan(context: Pick<ExecutorContext, 'projectName' | 'target
     }
   };
   visit(self.id);
-  return { until: 'healthy', alsoAwait: [...seen].map((id) => graph.tasks[id].target.project).sort() };
+  return { until: 'healthy', alsoAwait: [...seen].map((id) => graph.tasks[id].target.project).sort(), first };
 }
 
 /** The projects this run starts with the same target (every `up` of `run-many -t up`, or X and its dependencies for `nx run X:up`). */

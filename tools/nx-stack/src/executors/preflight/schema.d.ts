@@ -1,0 +1,6 @@
+export interface PreflightExecutorSchema {
+  json?: boolean;
+  yes?: boolean;
+  stack?: string;
+  portOffset?: number;
+}
