@@ -113,6 +113,20 @@ describe('createNodes', () => {
     expect(inputs.some((i) => typeof i === 'object' && 'runtime' in i)).toBe(false);
   });
 
+  it('an app built by a build target: image and rebuild both run that target first (a rebuild must not ship the old bundle)', async () => {
+    const file = writeService('apps/api', {
+      description: 'api',
+      kind: 'http',
+      replicas: 1,
+      image: { context: '../../dist/apps/api', buildTarget: 'build' },
+      ports: [{ name: 'http', container: 8080, host: 8080 }],
+      healthCheck: { port: 'http', path: '/actuator/health' },
+    });
+    const targets = projectOf(await run([file]), file).project.targets!;
+    expect(targets.image.dependsOn).toEqual(['build']);
+    expect(targets.rebuild.dependsOn).toEqual(['build']);
+  });
+
   it('a context outside the project folder becomes a workspace-relative input', async () => {
     const file = writeService('infrastructure/patroni', {
       description: 'Patroni',

@@ -116,6 +116,8 @@ export function serviceTargets(
     rebuild: {
       executor: `${PLUGIN}:rebuild`,
       cache: false,
+      // An app's image is built from its build target's output: rebuild that first, or the image gets the old code.
+      ...(buildTarget ? { dependsOn: [buildTarget] } : {}),
       metadata: describe(`Rebuild the ${name} image without cache and recreate its members`),
     },
   };
