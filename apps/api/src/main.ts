@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     stop('unhandled promise rejection', 1);
   });
 
+  const migrateStarted = performance.now();
   try {
     await runMigrations(pool, {
       target: pgTarget,
@@ -104,6 +105,7 @@ async function main(): Promise<void> {
     return;
   }
   if (stopping) return;
+  logger.debug({ loaded_ms: Math.round(migrateStarted), migrate_ms: Math.round(performance.now() - migrateStarted) }, 'start-up timings');
   // In the background: the API serves without Redis (reads go to PostgreSQL) and health says cache DOWN.
   redis.connect();
 
@@ -114,7 +116,8 @@ async function main(): Promise<void> {
     stop('listen failed', 1);
     return;
   }
-  // Fastify logs "Server listening at http://…" itself.
+  // Fastify logs "Server listening at http://…" itself; this line says how long start-up took (process start to listening).
+  logger.info({ startup_ms: Math.round(performance.now()) }, 'ready');
 }
 
 main().catch((err: unknown) => {

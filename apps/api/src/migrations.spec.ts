@@ -1,12 +1,19 @@
 import {
   abortableSleep,
+  alreadyApplied,
   type ApplyMigrations,
+  defaultMigrationsDir,
   type MigrationClient,
   type MigrationPool,
   runMigrations,
   StartupAbortedError,
+  readMigrationFiles,
   StartupError,
 } from './migrations';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { codedError, RecordingLogger } from './testing/fakes';
 
 /** A pool whose connect() fails with the queued errors, then succeeds. */
@@ -148,5 +155,41 @@ describe('abortableSleep', () => {
   it('resolves after the delay and rejects at once when already aborted', async () => {
     await expect(abortableSleep(1)).resolves.toBeUndefined();
     await expect(abortableSleep(1000, AbortSignal.abort())).rejects.toBeInstanceOf(StartupAbortedError);
+  });
+});
+
+describe('migration files', () => {
+  it('reads the shipped migrations as postgrator names them, with its md5 checksums', () => {
+    const dir = defaultMigrationsDir();
+    const files = readMigrationFiles(dir);
+    expect(files.map(({ version, name }) => ({ version, name }))).toEqual([
+      { version: 1, name: 'create-students' },
+      { version: 2, name: 'create-courses-enrollments' },
+    ]);
+    const md5 = createHash('md5').update(readFileSync(join(dir, '001.do.create-students.sql'), 'utf8')).digest('hex');
+    expect(files[0].md5).toBe(md5);
+    // 001 stays idempotent for databases the pre-migration API created.
+    expect(readFileSync(join(dir, '001.do.create-students.sql'), 'utf8')).toMatch(/CREATE TABLE IF NOT EXISTS students/);
+  });
+
+  it('ignores undo files and anything not named <version>.do.<name>.sql', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
+    for (const f of ['003.do.add-x.sql', '003.undo.add-x.sql', 'README.md', 'x.do.y.sql', '10.do.sql']) writeFileSync(join(dir, f), 'SELECT 1;');
+    expect(readMigrationFiles(dir).map((f) => [f.version, f.name])).toEqual([
+      [3, 'add-x'],
+      [10, ''],
+    ]);
+  });
+
+  it('is already applied only when every file is recorded with the same checksum, and nothing more', () => {
+    const files = [
+      { version: 1, name: 'a', md5: 'x' },
+      { version: 2, name: 'b', md5: 'y' },
+    ];
+    expect(alreadyApplied(files, files)).toBe(true);
+    expect(alreadyApplied(files, files.slice(0, 1))).toBe(false); // 002 pending
+    expect(alreadyApplied(files, [files[0], { ...files[1], md5: 'changed' }])).toBe(false); // postgrator reports the edited file
+    expect(alreadyApplied(files.slice(0, 1), files)).toBe(false); // the database is ahead
+    expect(alreadyApplied([], [])).toBe(false);
   });
 });

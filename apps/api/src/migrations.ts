@@ -6,6 +6,8 @@
 // is transactional; a migration therefore cannot use CREATE INDEX
 // CONCURRENTLY). While the database is not reachable yet (the stack may still
 // be electing its first leader) the run is retried until a deadline.
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from './errors';
 import type { Logger } from './logger';
@@ -76,6 +78,7 @@ export function fatalMigrationHint(err: unknown): string | undefined {
   if (/password must be a string|password authentication failed/i.test(message)) {
     return 'the server wants a password: set PGPASSWORD (or POSTGRES_SUPERUSER_PASSWORD)';
   }
+  if (code === 'ENOENT') return 'the migrations directory is missing: check --dir';
   if (code === '3D000') return 'the database does not exist: check PGDATABASE';
   if (code === '42501') return 'PGUSER lacks the privilege to change the schema';
   // A broken migration file or checksum: retrying the same SQL cannot help.
@@ -163,9 +166,44 @@ export function defaultMigrationsDir(): string {
   return __filename.endsWith('.ts') ? join(__dirname, '..', 'migrations') : join(__dirname, 'migrations');
 }
 
-/** ApplyMigrations with postgrator over the SQL files in `dir`. */
+export interface MigrationFile extends MigrationRecord {
+  /** postgrator's checksum: md5 of the file's text. */
+  md5: string;
+}
+
+/** The "do" migrations in `dir`, named as postgrator names them (<version>.do.<name>.sql), by version. */
+export function readMigrationFiles(dir: string): MigrationFile[] {
+  return readdirSync(dir)
+    .map((file) => ({ file, parts: file.split('.') }))
+    .filter(({ parts }) => parts.length >= 3 && parts.at(-1) === 'sql' && parts[1] === 'do' && /^\d+$/.test(parts[0]))
+    .map(({ file, parts }) => ({
+      version: Number(parts[0]),
+      name: parts.length > 3 ? parts[2] : '',
+      md5: createHash('md5').update(readFileSync(join(dir, file), 'utf8'), 'utf8').digest('hex'),
+    }))
+    .sort((a, b) => a.version - b.version);
+}
+
+/** True when the database recorded exactly these files, checksums included: nothing to apply, nothing to check. */
+export function alreadyApplied(files: MigrationFile[], recorded: MigrationFile[]): boolean {
+  return files.length > 0 && files.length === recorded.length && files.every((f, i) => recorded[i].version === f.version && recorded[i].md5 === f.md5);
+}
+
+/**
+ * ApplyMigrations with postgrator over the SQL files in `dir`. When the
+ * history already holds exactly these files with their checksums (every
+ * start-up but the first after a change, e.g. each api:dev restart), two
+ * queries say so and postgrator is not even loaded.
+ */
 export function postgratorMigrations(dir: string, database: string, logger: Logger): ApplyMigrations {
   return async (client) => {
+    const files = readMigrationFiles(dir);
+    const { rows: table } = await client.query(`SELECT to_regclass('${SCHEMA_TABLE}') IS NOT NULL AS present`);
+    if (table[0]?.present === true) {
+      const { rows } = await client.query(`SELECT version, name, md5 FROM ${SCHEMA_TABLE} WHERE version > 0 ORDER BY version`);
+      const recorded = rows.map((r) => ({ version: Number(r.version), name: String(r.name ?? ''), md5: String(r.md5 ?? '') }));
+      if (alreadyApplied(files, recorded)) return { applied: [], current: recorded.map(({ version, name }) => ({ version, name })) };
+    }
     // postgrator is an ES module: loaded when first used (the bundle inlines it).
     const { default: Postgrator } = await import('postgrator');
     const postgrator = new Postgrator({
