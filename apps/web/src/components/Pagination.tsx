@@ -26,7 +26,7 @@ export function Pagination({ page, pageSize, total, path, params = {}, noun }: P
   return (
     <nav className="pagination" aria-label="pagination" data-testid="pagination">
       {page > 1 ? (
-        <Link href={href(page - 1)} rel="prev">
+        <Link href={href(page - 1)} rel="prev" prefetch={false}>
           ← Previous
         </Link>
       ) : (
@@ -36,7 +36,7 @@ export function Pagination({ page, pageSize, total, path, params = {}, noun }: P
         Page {page} of {pages} · {total} {noun}
       </span>
       {page < pages ? (
-        <Link href={href(page + 1)} rel="next">
+        <Link href={href(page + 1)} rel="next" prefetch={false}>
           Next →
         </Link>
       ) : (

@@ -30,7 +30,9 @@ export function StudentTable({ students, query }: { students: StudentSummary[]; 
               </td>
               <td className="mono">{s.studentNumber}</td>
               <td>
-                <Link href={`/students/${s.id}`}>{s.name}</Link>
+                <Link href={`/students/${s.id}`} prefetch={false}>
+                  {s.name}
+                </Link>
               </td>
               <td>{s.email}</td>
             </tr>
