@@ -31,4 +31,5 @@ export function palette(enabled = colourEnabled()): Palette {
 }
 
 /** Visible width of a string that may hold colour codes (for aligning tables). */
+// eslint-disable-next-line no-control-regex -- the escape character is what an SGR code starts with
 export const visibleLength = (text: string) => text.replace(/\u001b\[\d+m/g, '').length;

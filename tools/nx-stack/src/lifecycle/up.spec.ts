@@ -107,6 +107,24 @@ describe('upService', () => {
     expect(runtime.callsTo('buildImage')).toEqual([]);
   });
 
+  it('TC-023 a member that dies on start: up names the root cause from its log and removes what this run created', async () => {
+    const start = runtime.startContainer.bind(runtime);
+    jest.spyOn(runtime, 'startContainer').mockImplementation(async (id: string) => {
+      await start(id);
+      const container = [...runtime.containers.values()].find((c) => c.id === id);
+      if (container?.name === 'paws360-etcd-2') {
+        container.state = 'restarting';
+        runtime.setLogs(container.name, 'etcd starting\n{"level":"fatal","msg":"invalid value \\"etcd-9=http://etcd-9:2380\\" for flag -initial-cluster"}\n');
+      }
+    });
+    const error = await up().catch((e: unknown) => e);
+    expect((error as Error).name).toBe('StartFailedError');
+    expect((error as Error).message).toMatch(/^etcd failed to start — paws360-etcd-2: restarting: \{"level":"fatal","msg":"invalid value/);
+    expect((error as Error).message).toContain('removed what this run created: 3 containers, 3 new volumes; fix the cause and run up again');
+    expect(runtime.containerNames()).toEqual([]);
+    expect(runtime.volumeNames()).toEqual([]);
+  });
+
   it('a member whose config hash is stale is recreated, the others kept; its volume is reused', async () => {
     await up();
     const ids = idsByName();

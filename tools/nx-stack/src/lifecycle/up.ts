@@ -12,7 +12,7 @@ import { DependencyUnhealthyError, ForeignCheckoutError, PortBusyError, type Bus
 import { memberSpecs, type MemberSpec } from './member-spec';
 import { isPortFree } from './port-check';
 import { topologyEnv } from './topology';
-import { judge, waitFor, type Condition, type WaitDeps } from './wait';
+import { StartFailedError, judge, waitFor, type Condition, type WaitDeps } from './wait';
 
 export { waitHealthy } from './wait';
 
@@ -155,7 +155,23 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const changed = plan.filter((p) => p.action !== 'keep').map((p) => `${p.spec.name} (${p.action})`);
   if (changed.length) log(`${service.name}: ${changed.join(', ')}`);
   const until = options.until ?? 'healthy';
-  const { health, readiness } = await waitFor(deps, service, until, options.timeoutSeconds ?? service.config.startTimeoutSeconds);
+  let waited: Awaited<ReturnType<typeof waitFor>>;
+  try {
+    waited = await waitFor(deps, service, until, options.timeoutSeconds ?? service.config.startTimeoutSeconds, { failOnCrash: true });
+  } catch (error) {
+    // A member died on start (a bad configuration): what this run created goes again, its log is in the message.
+    if (!(error instanceof StartFailedError) || created.length === 0) throw error;
+    await Promise.allSettled(created.map((id) => runtime.removeContainer(id)));
+    await Promise.allSettled(createdVolumes.map((v) => runtime.removeVolume(v)));
+    throw new StartFailedError(
+      error.service,
+      error.member,
+      error.cause_,
+      `${error.message.split('\n').slice(2).map((l) => l.trim()).join('\n')}\n(removed what this run created: ${created.length} container${created.length > 1 ? 's' : ''}` +
+        `${createdVolumes.length ? `, ${createdVolumes.length} new volume${createdVolumes.length > 1 ? 's' : ''}` : ''}; fix the cause and run up again)`,
+    );
+  }
+  const { health, readiness } = waited;
   return { image: image.tag, imageBuilt: image.built, actions, health, until, readiness, durationMs: Date.now() - started };
 }
 

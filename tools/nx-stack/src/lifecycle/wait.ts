@@ -38,11 +38,24 @@ export interface WaitResult {
  * timeout passes (then a StackError naming what it waited for, with each
  * unhealthy member's probe detail and log tail).
  */
-export async function waitFor(deps: WaitDeps, service: ServiceDefinition, condition: Condition, timeoutSeconds: number): Promise<WaitResult> {
+export async function waitFor(
+  deps: WaitDeps,
+  service: ServiceDefinition,
+  condition: Condition,
+  timeoutSeconds: number,
+  options: { failOnCrash?: boolean } = {},
+): Promise<WaitResult> {
   const progress = deps.progress ?? new Progress();
   const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   for (;;) {
+    if (options.failOnCrash) {
+      const crashed = await crashedMember(deps, service);
+      if (crashed) {
+        progress.done(`${service.name}: failed to start`);
+        throw crashed;
+      }
+    }
     const health = await checkHealth(deps, service);
     const readiness = judge(service, health, condition);
     const elapsed = Date.now() - started;
@@ -62,6 +75,40 @@ export async function waitFor(deps: WaitDeps, service: ServiceDefinition, condit
     progress.update(readiness.reason, `${service.name}: waiting to be ${describeCondition(condition)} (${readiness.reason}) ${seconds(elapsed)}`);
     await new Promise((resolve) => setTimeout(resolve, deps.pollMs ?? 250));
   }
+}
+
+/** A member whose process died right after `up` started it: the root cause, from its own log. */
+export class StartFailedError extends StackError {
+  override name = 'StartFailedError';
+  constructor(
+    readonly service: string,
+    readonly member: string,
+    readonly cause_: string,
+    logTail: string,
+  ) {
+    super(
+      `${service} failed to start — ${member}: ${cause_}\n    last log lines:\n${logTail
+        .split('\n')
+        .map((l) => `      ${l}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+/** The first line of a log that reads like the reason a process stopped (else its last line). */
+export function rootCauseLine(log: string): string {
+  const lines = log.split('\n').map((l) => l.trim()).filter(Boolean);
+  const reason = lines.find((l) => /\b(fatal|panic|error|failed|cannot|invalid|unknown flag|no such|denied)\b/i.test(l));
+  return (reason ?? lines[lines.length - 1] ?? '(its log is empty)').slice(0, 300);
+}
+
+/** A member that exited or is being restarted by the engine after a crash, as a StartFailedError. */
+async function crashedMember(deps: WaitDeps, service: ServiceDefinition): Promise<StartFailedError | undefined> {
+  const containers = await deps.runtime.listContainers(serviceLabels(deps.stack, service.name));
+  const dead = containers.find((c) => c.state === 'exited' || c.state === 'dead' || c.state === 'restarting');
+  if (!dead) return undefined;
+  const log = (await deps.runtime.logs(dead.id, { tail: 40 }).catch((e: Error) => `(cannot read its log: ${e.message})`)).trimEnd();
+  return new StartFailedError(service.name, dead.name, `${dead.state}: ${rootCauseLine(log)}`, log.split('\n').slice(-12).join('\n'));
 }
 
 /** Polls until every member is healthy (the kind's full-health condition) or the timeout passes. */
