@@ -215,6 +215,19 @@ describe('Patroni + router on a real engine', () => {
     expect(await routerSql(5432, 'select v from it_kept')).toBe('kept');
   });
 
+  it('a power cut: every etcd, Patroni and router member SIGKILLed at once, volumes kept; up brings back one leader and two streaming replicas with the data', async () => {
+    await routerSql(5432, "insert into it_kept values ('before the power cut')");
+    const all = await docker.containers();
+    await Promise.all(all.map((c) => docker.runtime.killContainer(c.id, 'SIGKILL')));
+    expect((await docker.containers()).filter((c) => c.state === 'running')).toEqual([]);
+    await up();
+    // Healthy means exactly one leader and every replica streaming from it on its timeline.
+    await waitFor('patroni healthy after the power cut', async () => (await health()).json.healthy, 180_000, 2000);
+    expect(await routerSql(5432, "select count(*) from it_kept where v = 'before the power cut'")).toBe('1');
+    const roles = (await health()).json.components.map((c) => c.role).sort();
+    expect(roles.filter((r) => r === 'leader')).toHaveLength(1);
+  });
+
   it('down --wipe (patroni and etcd) then up gives a fresh cluster: another system identifier, no old rows', async () => {
     const before = await systemIdentifier();
     expect(before).toMatch(/^\d+$/);
