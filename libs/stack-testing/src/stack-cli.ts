@@ -23,6 +23,8 @@ export function testStackEnv(stack: string, portOffset: number): NodeJS.ProcessE
     PAWS360_PORT_OFFSET: String(portOffset),
     NX_DAEMON: 'false',
     NX_NO_CLOUD: 'true',
+    // Its containers belong to this process: nx run stack:prune removes them if it dies without cleaning up.
+    PAWS360_OWNER_PID: String(process.pid),
     // Plain progress lines, no colours: output is matched by the tests.
     CI: 'true',
     FORCE_COLOR: '0',

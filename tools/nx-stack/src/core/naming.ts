@@ -12,6 +12,8 @@ export const LABELS = {
   limits: 'io.paws360.limits',
   /** The checkout (workspace root) whose `up` created the member: its secrets file holds the member's passwords. */
   checkout: 'io.paws360.checkout',
+  /** The process a throwaway stack belongs to (a test run sets PAWS360_OWNER_PID): prune removes it once that process is gone. */
+  ownerPid: 'io.paws360.owner-pid',
 } as const;
 
 export const DEFAULT_STACK = 'paws360';

@@ -103,7 +103,11 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   // The checkout is a label outside the config hash: moving a checkout does not recreate anything.
   const specs = memberSpecs(stack, service, image.tag, secrets, deps.env, topology).map((spec) => ({
     ...spec,
-    labels: { ...spec.labels, [LABELS.checkout]: deps.workspaceRoot },
+    labels: {
+      ...spec.labels,
+      [LABELS.checkout]: deps.workspaceRoot,
+      ...(deps.env?.PAWS360_OWNER_PID ? { [LABELS.ownerPid]: deps.env.PAWS360_OWNER_PID } : {}),
+    },
   }));
   const existing = await runtime.listContainers(serviceLabels(stack, service.name));
   const plan = specs.map((spec) => {

@@ -11,6 +11,7 @@ export interface ContainerRuntime {
   buildImage(request: BuildRequest, onLine?: (line: string) => void): Promise<void>;
   removeImage(ref: string): Promise<void>;
 
+  /** Every container (running or not) carrying these labels; an empty value matches any value of that label. */
   listContainers(labels: Record<string, string>): Promise<ContainerInfo[]>;
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
@@ -34,6 +35,7 @@ export interface ContainerRuntime {
 
   /** Creates the volume when missing; true when it was created now. */
   ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** Volumes carrying these labels (an empty value matches any value). */
   listVolumes(labels: Record<string, string>): Promise<string[]>;
   removeVolume(name: string): Promise<void>;
 }

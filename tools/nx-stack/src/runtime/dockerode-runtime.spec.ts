@@ -274,6 +274,29 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(docker.getNetwork.mock.calls).toEqual([['n1'], ['n2']]);
   });
 
+  it('networks on Podman: a unique one is removed by name, "being used" (500) keeps it, "already exists" (500) is a lost race', async () => {
+    const { docker, network, runtime } = stubDocker();
+    // Podman 4.3 removes a network by id even while containers use it: only the name makes it check.
+    docker.listNetworks.mockResolvedValue([{ Name: 'paws360-backend', Id: 'abc' }]);
+    network.remove.mockResolvedValueOnce(undefined);
+    expect(await runtime.removeNetwork('paws360-backend')).toBe(true);
+    expect(docker.getNetwork).toHaveBeenLastCalledWith('paws360-backend');
+    network.remove.mockRejectedValueOnce(
+      engineError(500, '"paws360-backend" has associated containers with it. Use -f to forcibly delete containers and pods: network is being used'),
+    );
+    expect(await runtime.removeNetwork('paws360-backend')).toBe(false);
+    network.remove.mockRejectedValueOnce(engineError(500, 'disk full'));
+    await expect(runtime.removeNetwork('paws360-backend')).rejects.toThrow('docker network rm paws360-backend failed: disk full');
+
+    // Podman keeps names unique and refuses the second create with a 500: the other `up` won.
+    docker.listNetworks.mockResolvedValueOnce([]);
+    docker.createNetwork.mockRejectedValueOnce(engineError(500, 'network name paws360-backend already used: network already exists'));
+    expect(await runtime.ensureNetwork('paws360-backend', {})).toBe(false);
+    docker.listNetworks.mockResolvedValueOnce([]);
+    docker.createNetwork.mockRejectedValueOnce(engineError(500, 'netavark: iptables failed'));
+    await expect(runtime.ensureNetwork('paws360-backend', {})).rejects.toThrow('netavark: iptables failed');
+  });
+
   it('networks: two parallel creations of one name keep the first created; the loser removes its own', async () => {
     const { docker, network, runtime } = stubDocker();
     // Created .12 s after the winner's .1 s: as strings "….12Z" would sort first.

@@ -16,6 +16,7 @@ import type {
   LogOptions,
 } from './container-runtime';
 import { demuxBuffer } from './demux';
+import { isNetworkExistsError, isNetworkInUseError, networkRemovalRef } from './podman-compat';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
 
 /** The engine endpoint in use, as a user would write it (for messages). */
@@ -40,8 +41,9 @@ function splitTag(ref: string): [string, string] {
   return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }
 
+/** Docker's label filters: `key=value`, or just `key` (has the label, any value) for an empty value. */
 const labelFilters = (labels: Record<string, string>) => ({
-  label: Object.entries(labels).map(([k, v]) => `${k}=${v}`),
+  label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
 });
 
 /** ContainerRuntime over dockerode; honours DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH). */
@@ -322,8 +324,8 @@ export class DockerodeRuntime implements ContainerRuntime {
       );
       created = network.id;
     } catch (error) {
-      // A parallel `up` created it first and the engine noticed: theirs is fine.
-      if (error instanceof RuntimeOperationError && error.statusCode === 409) return false;
+      // A parallel `up` created it first and the engine noticed (Docker 409, Podman 4.3 500): theirs is fine.
+      if (isNetworkExistsError(error)) return false;
       throw error;
     }
     if ((await this.networkId(name)) === created) return true;
@@ -333,17 +335,19 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async removeNetwork(name: string): Promise<boolean> {
-    // Every network of that exact name, by id: duplicates left by an older
-    // version (or a lost race) would make the name itself ambiguous.
+    // Every network of that exact name; duplicates left by an older version
+    // (or a lost race) by id, since they make the name itself ambiguous.
     const list = await this.call('docker network ls', () => this.docker.listNetworks({ filters: { name: [name] } }));
     let gone = true;
-    for (const network of list.filter((n) => n.Name === name)) {
+    const same = list.filter((n) => n.Name === name);
+    for (const network of same) {
       try {
-        await this.call(`docker network rm ${name}`, () => this.docker.getNetwork(network.Id).remove());
+        // By name when unique: Podman checks for users by name only (podman-compat.ts).
+        await this.call(`docker network rm ${name}`, () => this.docker.getNetwork(networkRemovalRef(name, same, network)).remove());
       } catch (error) {
         if (error instanceof RuntimeOperationError && error.statusCode === 404) continue;
-        // 403/409: it still has endpoints, another service of the stack is using it.
-        if (error instanceof RuntimeOperationError && (error.statusCode === 403 || error.statusCode === 409)) {
+        // Docker 403/409, Podman 500: it still has containers, another service of the stack is using it.
+        if (isNetworkInUseError(error)) {
           gone = false;
           continue;
         }

@@ -53,7 +53,7 @@ interface Failure {
 }
 
 const matches = (labels: Record<string, string>, filter: Record<string, string>) =>
-  Object.entries(filter).every(([k, v]) => labels[k] === v);
+  Object.entries(filter).every(([k, v]) => (v === '' ? labels[k] !== undefined : labels[k] === v));
 
 const shortId = (seed: string) => createHash('sha256').update(seed).digest('hex');
 

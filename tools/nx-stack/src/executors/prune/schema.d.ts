@@ -1,0 +1,4 @@
+export interface PruneExecutorSchema {
+  dryRun?: boolean;
+  json?: boolean;
+}

@@ -1,0 +1,6 @@
+export interface ResetExecutorSchema {
+  yes?: boolean;
+  json?: boolean;
+  stack?: string;
+  portOffset?: number;
+}
