@@ -52,3 +52,9 @@ export async function patroniSwitchover(
   const answer = await httpRequest(apiPort, '/switchover', { method: 'POST', body, timeoutMs });
   return { status: answer.status, text: answer.text.trim() };
 }
+
+/** POST /reinitialize on a replica's REST API: it wipes its data directory and clones the leader again. */
+export async function patroniReinitialize(apiPort: number, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const answer = await httpRequest(apiPort, '/reinitialize', { method: 'POST', body: { force: true }, timeoutMs });
+  return { status: answer.status, text: answer.text.trim() };
+}

@@ -126,4 +126,10 @@ export interface KindModule<R extends string = string> {
   simulations: readonly SimulationDescriptor[];
   /** Its operations besides the simulations (redis: flush, monitor). */
   operations?: readonly OperationDescriptor[];
+  /**
+   * Repairs what starting and re-attaching members cannot (stack:recover):
+   * members that run but disagree with the cluster. Returns each action
+   * taken, in words; nothing when there was nothing it knows how to fix.
+   */
+  repair?(ctx: ProbeContext, health: ServiceHealth): Promise<string[]>;
 }

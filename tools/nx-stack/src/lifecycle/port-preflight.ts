@@ -68,7 +68,7 @@ export async function busyPorts(deps: PortPreflightDeps, services: ServiceDefini
   const ours = new Set<string>();
   for (const service of new Set(taken.map((p) => p.service))) {
     for (const container of await deps.runtime.listContainers(serviceLabels(deps.stack, service))) {
-      if (container.state === 'running') ours.add(`${service}/${container.labels[LABELS.member]}`);
+      if (container.state === 'running' || container.state === 'paused') ours.add(`${service}/${container.labels[LABELS.member]}`);
     }
   }
   return [...clashes, ...taken.filter((p) => !ours.has(`${p.service}/${p.member}`)).map((p) => ({ ...p, owner: owner(p.host) }))];

@@ -38,7 +38,7 @@ export interface UpOptions {
   rebuild?: boolean;
 }
 
-type Action = 'keep' | 'start' | 'create' | 'recreate' | 'reconnect';
+type Action = 'keep' | 'start' | 'unpause' | 'create' | 'recreate' | 'reconnect';
 
 export interface UpResult {
   image: string;
@@ -147,7 +147,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
       plan.filter((p) => p.action === 'reconnect').map((p) => runtime.connectNetwork(p.spec.network, p.id!, p.spec.aliases)),
     );
     // Members of a cluster must start together (etcd's static bootstrap waits for its peers).
-    await Promise.all(plan.filter((p) => p.action !== 'keep').map((p) => runtime.startContainer(p.id!)));
+    await Promise.all(plan.filter((p) => p.action === 'unpause').map((p) => runtime.unpauseContainer(p.id!)));
+    await Promise.all(plan.filter((p) => p.action !== 'keep' && p.action !== 'unpause').map((p) => runtime.startContainer(p.id!)));
   } catch (error) {
     // Leave nothing half-made: what this run created goes again (volumes only when new and unused).
     await Promise.allSettled(created.map((id) => runtime.removeContainer(id)));
@@ -198,6 +199,8 @@ function decide(current: ContainerInfo | undefined, spec: MemberSpec, force: boo
   if (force || current.labels[LABELS.configHash] !== spec.configHash) return 'recreate';
   // Cut off from the stack network (a partition left behind): attach it again.
   if (!current.networks.includes(spec.network)) return 'reconnect';
+  // Paused (a laptop's engine after sleep, or docker pause): resumed as it is.
+  if (current.state === 'paused') return 'unpause';
   return current.state === 'running' ? 'keep' : 'start';
 }
 

@@ -20,6 +20,8 @@ export interface ContainerRuntime {
   /** Sends a signal right away (SIGKILL by default): a hard crash. */
   killContainer(id: string, signal?: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
+  /** Resumes a paused container (docker unpause); a running one is fine. */
+  unpauseContainer(id: string): Promise<void>;
   /** The container's log as one text, stdout and stderr interleaved. */
   logs(id: string, options: LogOptions): Promise<string>;
   /** A live log stream (for --follow); ends when the container stops or `abort` fires. */

@@ -217,6 +217,15 @@ export class DockerodeRuntime implements ContainerRuntime {
     );
   }
 
+  async unpauseContainer(id: string): Promise<void> {
+    try {
+      await this.call(`docker unpause ${id.slice(0, 12)}`, () => this.docker.getContainer(id).unpause());
+    } catch (error) {
+      // 409: not paused, which is what we asked for.
+      if (!(error instanceof RuntimeOperationError && error.statusCode === 409)) throw error;
+    }
+  }
+
   async removeContainer(id: string): Promise<void> {
     try {
       await this.call(`docker rm ${id.slice(0, 12)}`, () => this.docker.getContainer(id).remove({ force: true }));

@@ -220,6 +220,12 @@ export class FakeRuntime implements ContainerRuntime {
     return this.makeContainer(spec).id;
   }
 
+  async unpauseContainer(id: string): Promise<void> {
+    await this.enter('unpauseContainer', [id]);
+    const container = this.byId(id, 'docker unpause');
+    if (container.state === 'paused') container.state = 'running';
+  }
+
   async startContainer(id: string): Promise<void> {
     await this.enter('startContainer', [id]);
     const container = this.byId(id, 'docker start');

@@ -1,4 +1,5 @@
-import type { KindModule, ServiceHealth } from '../kind';
+import { patroniReinitialize } from '../../clients/patroni';
+import type { KindModule, ProbeContext, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { API_PORT, PATRONI_ROLES, POSTGRES_PORT, patroniProbe, type PatroniRole } from './patroni-probe';
 
@@ -16,6 +17,30 @@ export const isPatroniLeader = (role: string | undefined) => role === LEADER;
 export const isSyncStandby = (role: string | undefined) => role === SYNC;
 
 /**
+ * A running replica that does not stream from the leader (left on a
+ * timeline the leader's history no longer has, after a power cut) is
+ * reinitialised: Patroni wipes it and clones the leader again. Only with a
+ * healthy serving leader, and never the leader itself.
+ */
+export async function repairPatroni(ctx: ProbeContext, health: ServiceHealth): Promise<string[]> {
+  const leader = health.components.find((c) => c.role === LEADER && c.serving !== false);
+  if (!leader) return [];
+  const actions: string[] = [];
+  for (const component of health.components) {
+    if (component.name === leader.name || component.status === 'healthy') continue;
+    const member = ctx.members.find((m) => m.containerName === component.name);
+    if (!member?.running || !/not streaming|timeline|replication from/.test(component.detail)) continue;
+    const answer = await patroniReinitialize(member.hostPorts[API_PORT], 10_000).catch((e: Error) => ({ status: 0, text: e.message }));
+    actions.push(
+      answer.status === 200
+        ? `${component.name}: reinitialised from ${leader.name} (${component.detail})`
+        : `${component.name}: reinitialise refused (${answer.status || 'no answer'}: ${answer.text})`,
+    );
+  }
+  return actions;
+}
+
+/**
  * PostgreSQL under Patroni. Ready for dependents once a leader accepts
  * writes; fully healthy once every replica streams from it, less than 1 MB
  * behind, on its timeline, with a synchronous standby chosen.
@@ -27,6 +52,7 @@ export const patroniKind: KindModule<PatroniRole> = {
   readyForDependents: (health) => roleServing(health, LEADER),
   fullyHealthy: allHealthy,
   knows: [],
+  repair: repairPatroni,
   simulations: [
     {
       name: 'fail-leader',

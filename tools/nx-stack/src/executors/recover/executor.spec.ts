@@ -1,0 +1,47 @@
+// Specs hand executors their own runtime, so the real one is never made: keep
+// dockerode (slow to load) out of this suite.
+jest.mock('../../runtime/dockerode-runtime', () => ({ DockerodeRuntime: jest.fn() }));
+
+import { TestWorkspace, testDeps } from '../../testing/executor-context';
+import { fakeProbe } from '../../testing/fake-probe';
+import { FakeRuntime } from '../../testing/fake-runtime';
+import upExecutor from '../up/executor';
+import recoverExecutor from './executor';
+
+describe('recover executor', () => {
+  let ws: TestWorkspace;
+  let runtime: FakeRuntime;
+  beforeEach(async () => {
+    ws = TestWorkspace.create({ etcd: {} });
+    runtime = new FakeRuntime();
+    expect(await upExecutor({}, ws.context('etcd'), testDeps(runtime, { probe: () => fakeProbe() }).deps)).toEqual({ success: true });
+  });
+  afterEach(() => ws.dispose());
+
+  it('resumes a paused member, starts an exited one, recreates a missing one, and lists each action', async () => {
+    runtime.setState('paws360-etcd-1', 'paused');
+    runtime.setState('paws360-etcd-2', 'exited');
+    await runtime.removeContainer(runtime.container('paws360-etcd-3').id);
+    const { deps, logs } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await recoverExecutor({}, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
+    const text = logs.join('\n');
+    expect(text).toContain('3/3 components healthy');
+    expect(text).toMatch(/stack "paws360" recovered in [\d.]+s:\n {2}- etcd: paws360-etcd-1: unpause\n {2}- etcd: paws360-etcd-2: start\n {2}- etcd: paws360-etcd-3: create/);
+    expect(runtime.callsTo('unpauseContainer')).toHaveLength(1);
+    expect(runtime.containerNames().map((n) => runtime.container(n).state)).toEqual(['running', 'running', 'running']);
+  });
+
+  it('a healthy stack: nothing needed recovery; --json reports no action', async () => {
+    const { deps, logs } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await recoverExecutor({ json: true }, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
+    const report = JSON.parse(logs[0]);
+    expect(report).toMatchObject({ stack: 'paws360', healthy: true, actions: [], warnings: [] });
+  });
+
+  it('a container clock off the host’s is reported as a warning with what to do', async () => {
+    runtime.execHandler = () => ({ exitCode: 0, stdout: `${Math.floor(Date.now() / 1000) - 30}\n`, stderr: '' });
+    const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await recoverExecutor({}, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
+    expect(errors.join('\n')).toMatch(/warning: paws360-etcd-\d's clock is (29\.\d|30(\.\d)?) s behind the host's .* restart the engine/);
+  });
+});

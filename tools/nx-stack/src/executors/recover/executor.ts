@@ -1,0 +1,47 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { z } from 'zod';
+import { palette } from '../../core/colour';
+import { seconds } from '../../core/progress';
+import { renderHealth } from '../../kinds/render-health';
+import { recoverStack } from '../../lifecycle/recover';
+import { allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
+import type { RecoverExecutorSchema } from './schema';
+
+export const recoverOptions = z
+  .object({
+    json: z.boolean().default(false),
+    settleSeconds: z.number().positive().optional(),
+    timeoutSeconds: z.number().positive().optional(),
+    ...stackTargetOptions,
+  })
+  .strict();
+
+/** stack:recover — find what is wrong with the stack, fix it, and say each thing it did. */
+export default async function recoverExecutor(
+  options: RecoverExecutorSchema,
+  context: ExecutorContext,
+  deps: ExecutorDeps = defaultDeps(),
+): Promise<{ success: boolean }> {
+  return runExecutor(deps, async () => {
+    const parsed = parseOptions(recoverOptions, options, 'recover');
+    const target = onStack(deps, parsed);
+    const stack = stackOf(target);
+    // --json prints one line: up's own progress lines stay out of it.
+    const log = parsed.json ? () => undefined : deps.log;
+    const report = await recoverStack({ ...target, log, stack, workspaceRoot: context.root }, allServices(context), parsed);
+    const healthy = report.health.every((h) => h.healthy);
+    if (parsed.json) {
+      deps.log(JSON.stringify({ stack, healthy, ...report }));
+      return healthy;
+    }
+    const colours = palette();
+    deps.log(renderHealth(report.health));
+    for (const warning of report.warnings) deps.error(colours.yellow(`warning: ${warning}`));
+    deps.log(
+      report.actions.length
+        ? `stack "${stack}" recovered in ${seconds(report.durationMs)}:\n${report.actions.map((a) => `  - ${a.service}: ${a.action}`).join('\n')}`
+        : `stack "${stack}" checked in ${seconds(report.durationMs)}: nothing needed recovery`,
+    );
+    return healthy;
+  });
+}
