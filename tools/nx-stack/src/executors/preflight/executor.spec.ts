@@ -34,7 +34,7 @@ describe('preflight executor', () => {
     }
     expect(text).toContain('docker 20.10.24 (API 1.41), storage driver overlay2');
     expect(text).toContain('members may use up to 1.5 GiB (sum of resources.memory)');
-    expect(text).toMatch(/nothing failed, 0 warnings \(stack "paws360"\)$/);
+    expect(text).toMatch(/nothing failed, 0 warnings \(stack "paws360", \d+ ms\)$/);
   });
 
   it('TC-022 below the declared memory: a warning stating what was found and what is needed; CI aborts, --yes or the variable go on, a no on the prompt stops', async () => {
@@ -65,7 +65,7 @@ describe('preflight executor', () => {
     const text = t.logs.join('\n');
     expect(text).toMatch(/✗\s+base image debian:bookworm-slim\s+not present on the engine → npm run provision/);
     expect(text).toMatch(/✗\s+ports\s+2380 \(etcd member 2 client.*→ set PAWS360_ETCD_CLIENT_PORT to move them/);
-    expect(text).toMatch(/2 failed, 0 warnings/);
+    expect(text).toMatch(/2 failed, 0 warnings \(stack "paws360", \d+ ms\)/);
   });
 
   it('no engine: one failed check that says how to start one', async () => {

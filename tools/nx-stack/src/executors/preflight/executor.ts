@@ -18,7 +18,7 @@ export function renderPreflight(report: PreflightReport, colours = palette()): s
   const table = renderTable([' ', 'CHECK', 'DETAIL'], rows);
   const bad = failed(report).length;
   const warnings = warned(report).length;
-  return `${table}\n${bad ? colours.red(`${bad} failed`) : 'nothing failed'}, ${warnings} warning${warnings === 1 ? '' : 's'} (stack "${report.stack}")`;
+  return `${table}\n${bad ? colours.red(`${bad} failed`) : 'nothing failed'}, ${warnings} warning${warnings === 1 ? '' : 's'} (stack "${report.stack}", ${report.durationMs} ms)`;
 }
 
 /**
