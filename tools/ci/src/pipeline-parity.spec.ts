@@ -16,7 +16,13 @@ interface Step {
 const workflow = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, { steps: Step[] }> };
 const runSteps = Object.values(workflow.jobs).flatMap((job) => job.steps.filter((s) => s.run).map((s) => s.run!.trim()));
 /** Steps that prepare the machine or report; everything else must be the pipeline itself. */
-const SETUP = ['bash tools/provision/docker-engine.sh', 'npm ci --no-audit --no-fund', 'node tools/ci/test-summary.mjs'];
+const SETUP = [
+  'bash tools/provision/docker-engine.sh',
+  'bash tools/provision/browser.sh',
+  'bash tools/provision/podman.sh',
+  'npm ci --no-audit --no-fund',
+  'node tools/ci/test-summary.mjs',
+];
 const isPipeline = (command: string) => /^npm (test|run ci)( -- .*)?$/.test(command);
 
 describe('the pipeline is defined once', () => {
@@ -38,7 +44,11 @@ describe('the pipeline is defined once', () => {
     const ciRun = read('.ci/run');
     expect(ciRun).toContain('bash tools/provision/docker-engine.sh');
     expect(ciRun).toContain('npm ci --no-audit --no-fund');
-    expect(runSteps).toEqual(expect.arrayContaining(['bash tools/provision/docker-engine.sh', 'npm ci --no-audit --no-fund']));
+    expect(runSteps).toEqual(
+      expect.arrayContaining(['bash tools/provision/docker-engine.sh', 'bash tools/provision/browser.sh', 'bash tools/provision/podman.sh', 'npm ci --no-audit --no-fund']),
+    );
+    expect(ciRun).toContain('bash tools/provision/browser.sh');
+    expect(ciRun).toContain('bash tools/provision/podman.sh');
   });
 
   it('.ci/run runs the README test command', () => {
