@@ -52,3 +52,7 @@ export async function etcdGet(port: number, key: string): Promise<string | undef
   const value = result.kvs?.[0]?.value;
   return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8');
 }
+
+/** GET /version: the server's and the cluster's version ({ etcdserver: "3.4.23", etcdcluster: "3.4.0" }). */
+export const etcdVersion = (port: number, timeoutMs?: number) =>
+  httpJson<{ etcdserver: string; etcdcluster: string }>(port, '/version', { timeoutMs });

@@ -1,5 +1,6 @@
 import type { ServiceDefinition, ServiceKind } from '../core/service-config';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime';
+import type { KindParity } from './parity';
 
 export type ComponentStatus = 'healthy' | 'unhealthy' | 'unknown';
 
@@ -132,4 +133,6 @@ export interface KindModule<R extends string = string> {
    * taken, in words; nothing when there was nothing it knows how to fix.
    */
   repair?(ctx: ProbeContext, health: ServiceHealth): Promise<string[]>;
+  /** Configuration parity (stack:diff, stack:snapshot): what its files declare and its running members report. */
+  parity?: KindParity;
 }

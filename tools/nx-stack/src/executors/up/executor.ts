@@ -6,6 +6,7 @@ import { waitAllHealthy } from '../../lifecycle/wait';
 import { runProjects, upRunPlan } from './run-plan';
 import { assertRunPortsFree } from '../../lifecycle/port-preflight';
 import { resourceGate } from '../../lifecycle/resource-gate';
+import { baselineDriftLines } from '../../lifecycle/parity';
 import { seconds } from '../../core/progress';
 import {
   allServices,
@@ -48,6 +49,9 @@ export default async function upExecutor(
     const run = runProjects(context).map(byName);
     await assertRunPortsFree(stackDeps, run);
     if (plan.first) await resourceGate(stackDeps, run);
+    // Drift on start, said once per run (by the first project of the run, by name): a baseline
+    // of config/ changed since the stack was last in line with it (docs/parity.md).
+    if (run[0]?.name === service.name) for (const line of baselineDriftLines(stackDeps, services)) deps.error(`warning: ${line}`);
     const result = await upService(stackDeps, service, {
       ...parsed,
       dependencies: service.config.dependsOn.map(byName),

@@ -1,6 +1,7 @@
 import type { KindModule, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, quorumServing } from '../readiness';
 import { ETCD_ROLES, etcdProbe, type EtcdRole } from './etcd-probe';
+import { etcdParity } from './parity';
 
 export { ETCD_ROLES, type EtcdRole };
 
@@ -15,6 +16,7 @@ export const etcdKind: KindModule<EtcdRole> = {
   readyForDependents: (health) => quorumServing(health, 'leader' satisfies EtcdRole),
   fullyHealthy: allHealthy,
   knows: [],
+  parity: etcdParity,
   simulations: [
     {
       name: 'fail-node',

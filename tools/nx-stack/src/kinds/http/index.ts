@@ -1,6 +1,7 @@
 import type { KindModule, RenderView, TopologyService } from '../kind';
 import { allHealthy, allServing } from '../readiness';
 import { HTTP_ROLES, httpProbe, type HttpRole } from './http-probe';
+import { httpParity } from './parity';
 
 export { HTTP_ROLES, type HttpRole };
 
@@ -51,5 +52,6 @@ export const httpKind: KindModule<HttpRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   render: renderAppEnv,
+  parity: httpParity,
   simulations: [],
 };

@@ -2,6 +2,7 @@ import { patroniReinitialize } from '../../clients/patroni';
 import type { KindModule, ProbeContext, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { API_PORT, PATRONI_ROLES, POSTGRES_PORT, patroniProbe, type PatroniRole } from './patroni-probe';
+import { patroniParity } from './parity';
 
 export { API_PORT, PATRONI_ROLES, POSTGRES_PORT, type PatroniRole };
 
@@ -53,6 +54,7 @@ export const patroniKind: KindModule<PatroniRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   repair: repairPatroni,
+  parity: patroniParity,
   simulations: [
     {
       name: 'fail-leader',

@@ -1,6 +1,7 @@
 import type { KindModule, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { REDIS_ROLES, redisProbe, type RedisRole } from './redis-probe';
+import { redisParity } from './parity';
 
 export { REDIS_ROLES, type RedisRole };
 
@@ -20,6 +21,7 @@ export const redisKind: KindModule<RedisRole> = {
   fullyHealthy: allHealthy,
   // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
   knows: ['sentinel'],
+  parity: redisParity,
   simulations: [
     {
       name: 'fail-master',

@@ -1,6 +1,7 @@
 import type { KindModule } from '../kind';
 import { allHealthy, allServing } from '../readiness';
 import { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, routerProbe, type RouterRole } from './router-probe';
+import { routerParity } from './parity';
 
 export { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, type RouterRole };
 
@@ -12,5 +13,6 @@ export const routerKind: KindModule<RouterRole> = {
   readyForDependents: allServing,
   fullyHealthy: allHealthy,
   knows: [],
+  parity: routerParity,
   simulations: [],
 };

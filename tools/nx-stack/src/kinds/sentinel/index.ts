@@ -1,6 +1,7 @@
 import type { KindModule } from '../kind';
 import { allHealthy, quorumServing } from '../readiness';
 import { DEFAULT_MASTER_NAME, SENTINEL_ROLES, sentinelProbe, type SentinelRole } from './sentinel-probe';
+import { sentinelParity } from './parity';
 
 export { DEFAULT_MASTER_NAME, SENTINEL_ROLES, type SentinelRole };
 
@@ -12,5 +13,6 @@ export const sentinelKind: KindModule<SentinelRole> = {
   readyForDependents: (health) => quorumServing(health),
   fullyHealthy: allHealthy,
   knows: [],
+  parity: sentinelParity,
   simulations: [],
 };

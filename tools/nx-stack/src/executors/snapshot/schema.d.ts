@@ -1,0 +1,6 @@
+export interface SnapshotExecutorSchema {
+  out: string;
+  environment?: string;
+  stack?: string;
+  portOffset?: number;
+}
