@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
 import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-peer';
 import { renderTimelines, timeline, type MemberTimeline } from './timeline';
+import { logSearchRows } from './logs-bench';
 
 const STACK = 'paws360-bench';
 const env = testStackEnv(STACK, 33000);
@@ -425,7 +426,7 @@ function renderMarkdown(rows: Row[]): string {
 
 async function main() {
   const started = new Date();
-  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,pipeline').split(',');
+  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,pipeline,logs').split(',');
   const rows: Row[] = [];
   const failures: string[] = [];
   /** A section that fails still leaves the other sections' numbers, and says why in the table. */
@@ -449,6 +450,8 @@ async function main() {
   await section('data', dataTierRows, () => nx(env, 'run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe'));
   await section('start', wholeStackRows, () => nx(env, 'run-many', '-t', 'down', '--wipe'));
   await section('pipeline', pipelineRows);
+  // The log view's search over 100,000 lines (SC-012): the host's index alone, no stack needed.
+  await section('logs', () => logSearchRows(RUNS));
   const table = renderMarkdown(rows);
   const outDir = join(workspaceRoot, 'dist', 'bench');
   mkdirSync(outDir, { recursive: true });

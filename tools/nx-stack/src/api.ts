@@ -5,15 +5,19 @@ import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { SERVICE_FILE, loadServiceFile } from './core/load-service';
 import { stackName } from './core/naming';
-import type { ServiceDefinition } from './core/service-config';
+import type { ServiceDefinition, ServiceKind } from './core/service-config';
 import { checkHealth, confirmedHealth } from './kinds/health';
 import type { ServiceHealth } from './kinds/kind';
+import { kindModule } from './kinds/registry';
 import type { ContainerRuntime } from './runtime/container-runtime';
 import { createRuntime } from './runtime/create-runtime';
 
 export { checkHealth, createRuntime, stackName };
 export { integrationInputs } from './plugin/service-targets';
-export type { ServiceDefinition, ServiceHealth };
+// The log view's index and each kind's line parser (the benchmark's log section).
+export { LogIndex, type LogQuery, type LogSource } from './observe/log-index';
+export const logParserOf = (kind: ServiceKind) => kindModule(kind).parseLogLine;
+export type { ServiceDefinition, ServiceHealth, ServiceKind };
 
 const SKIP = new Set(['node_modules', 'dist', '.nx', '.git', 'tmp', '.paws360']);
 

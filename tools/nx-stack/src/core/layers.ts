@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /**
  * The plugin's layers, lowest first. A module may import its own layer and
  * the ones below it, never one above: core → runtime → clients → kinds →
- * lifecycle → simulation → executors (and the plugin's graph code, the
+ * lifecycle → simulation and observe (logs, stats, metrics) → executors (and the plugin's graph code, the
  * pipeline report and the test helpers at the top). Specs are exempt.
  */
 export const LAYERS = [
@@ -13,7 +13,7 @@ export const LAYERS = [
   ['clients'],
   ['kinds'],
   ['lifecycle'],
-  ['simulation'],
+  ['simulation', 'observe'],
   ['executors', 'plugin', 'pipeline', 'testing'],
   // The package entry (index.ts) and anything else at the top of src/.
   ['.'],

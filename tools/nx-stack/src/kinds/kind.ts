@@ -1,5 +1,6 @@
 import type { ServiceDefinition, ServiceKind } from '../core/service-config';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime';
+import type { LogLineParser } from './log-line';
 import type { KindParity } from './parity';
 
 export type ComponentStatus = 'healthy' | 'unhealthy' | 'unknown';
@@ -124,6 +125,8 @@ export interface KindModule<R extends string = string> {
   /** Kinds whose members its containers are told besides its dependencies' (redis asks the Sentinels who the master is). */
   knows: readonly ServiceKind[];
   render?: RenderEnv;
+  /** Reads its members' log lines (level, time, trace id) for the stack's log view (stack:logs). */
+  parseLogLine: LogLineParser;
   simulations: readonly SimulationDescriptor[];
   /** Its operations besides the simulations (redis: flush, monitor). */
   operations?: readonly OperationDescriptor[];

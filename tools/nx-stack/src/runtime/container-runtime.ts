@@ -27,6 +27,8 @@ export interface ContainerRuntime {
   /** A live log stream (for --follow); ends when the container stops or `abort` fires. */
   followLogs(id: string, options: LogOptions, abort: AbortSignal): Promise<Readable>;
   exec(id: string, cmd: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** One sample of a running container's resource use (docker stats --no-stream). */
+  stats(id: string): Promise<ContainerStats>;
 
   /** Creates the network when missing; true when it was created now. */
   ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean>;
@@ -103,6 +105,21 @@ export interface LogOptions {
   /** Unix seconds, or a duration such as "10m" (resolved by the caller). */
   since?: number;
   timestamps?: boolean;
+}
+
+/** A container's resource use as `docker stats` shows it. */
+export interface ContainerStats {
+  /** CPU over the engine's sampling interval, in percent of one core (200 = two cores busy). */
+  cpuPercent: number;
+  /** Memory in use, page cache excluded (what docker stats shows). */
+  memoryBytes: number;
+  /** Its memory limit (the engine's memory when it has none). */
+  memoryLimitBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
 }
 
 export interface ExecOptions {

@@ -10,13 +10,14 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ContainerState,
+  ContainerStats,
   ExecOptions,
   EngineInfo,
   ExecResult,
   LogOptions,
 } from './container-runtime';
 import { demuxBuffer } from './demux';
-import { isNetworkExistsError, isNetworkInUseError, networkRemovalRef } from './podman-compat';
+import { hasLabels, isNetworkExistsError, isNetworkInUseError, networkRemovalRef } from './podman-compat';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
 
 /** The engine endpoint in use, as a user would write it (for messages). */
@@ -39,6 +40,47 @@ export function compareCreated(a: string | undefined, b: string | undefined): nu
 function splitTag(ref: string): [string, string] {
   const colon = ref.lastIndexOf(':');
   return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+}
+
+/** The engine's stats answer, as much of it as we read (cgroup v1 and v2, Podman's compat API). */
+export interface RawStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number; percpu_usage?: number[] }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
+  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
+  blkio_stats?: { io_service_bytes_recursive?: Array<{ op?: string; value?: number }> | null };
+  pids_stats?: { current?: number };
+}
+
+/**
+ * docker stats' own arithmetic (docs.docker.com, ContainerStats): CPU % =
+ * container delta / system delta × CPUs × 100; memory without the page
+ * cache (cgroup v2 inactive_file, v1 total_inactive_file or cache).
+ */
+export function containerStatsFrom(raw: RawStats): ContainerStats {
+  const cpu = raw.cpu_stats ?? {};
+  const pre = raw.precpu_stats ?? {};
+  const cpuDelta = (cpu.cpu_usage?.total_usage ?? 0) - (pre.cpu_usage?.total_usage ?? 0);
+  const systemDelta = (cpu.system_cpu_usage ?? 0) - (pre.system_cpu_usage ?? 0);
+  const cpus = cpu.online_cpus || cpu.cpu_usage?.percpu_usage?.length || 1;
+  const memory = raw.memory_stats ?? {};
+  const stats = memory.stats ?? {};
+  const cache = stats.inactive_file ?? stats.total_inactive_file ?? stats.cache ?? 0;
+  const usage = memory.usage ?? 0;
+  const networks = Object.values(raw.networks ?? {});
+  const io = raw.blkio_stats?.io_service_bytes_recursive ?? [];
+  const ioBytes = (op: string) => io.filter((e) => e.op?.toLowerCase() === op).reduce((sum, e) => sum + (e.value ?? 0), 0);
+  return {
+    // Without a previous read (a first sample) there is no interval to measure over.
+    cpuPercent: pre.system_cpu_usage && cpuDelta > 0 && systemDelta > 0 ? (cpuDelta / systemDelta) * cpus * 100 : 0,
+    memoryBytes: Math.max(0, usage > cache ? usage - cache : usage),
+    memoryLimitBytes: memory.limit ?? 0,
+    networkRxBytes: networks.reduce((sum, n) => sum + (n.rx_bytes ?? 0), 0),
+    networkTxBytes: networks.reduce((sum, n) => sum + (n.tx_bytes ?? 0), 0),
+    blockReadBytes: ioBytes('read'),
+    blockWriteBytes: ioBytes('write'),
+    pids: raw.pids_stats?.current ?? 0,
+  };
 }
 
 /** Docker's label filters: `key=value`, or just `key` (has the label, any value) for an empty value. */
@@ -305,6 +347,14 @@ export class DockerodeRuntime implements ContainerRuntime {
     return { exitCode: info.ExitCode ?? -1, stdout, stderr };
   }
 
+  async stats(id: string): Promise<ContainerStats> {
+    // stream=false: one sample, with precpu_stats filled from the engine's previous read (about a second).
+    const raw = (await this.call(`docker stats --no-stream ${id.slice(0, 12)}`, () =>
+      this.docker.getContainer(id).stats({ stream: false }),
+    )) as unknown as RawStats;
+    return containerStatsFrom(raw);
+  }
+
   /**
    * The network a name stands for. The engine's duplicate check is not atomic:
    * two services' `up` running in parallel can both create `<stack>-backend`.
@@ -395,7 +445,8 @@ export class DockerodeRuntime implements ContainerRuntime {
 
   async listVolumes(labels: Record<string, string>): Promise<string[]> {
     const result = await this.call('docker volume ls', () => this.docker.listVolumes({ filters: labelFilters(labels) }));
-    return (result.Volumes ?? []).map((v) => v.Name).sort();
+    // Filtered again here: Podman ORs several label filters on volumes (podman-compat.ts).
+    return (result.Volumes ?? []).filter((v) => hasLabels(v.Labels, labels)).map((v) => v.Name).sort();
   }
 
   async removeVolume(name: string): Promise<void> {

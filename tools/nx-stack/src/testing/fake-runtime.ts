@@ -6,6 +6,7 @@ import type {
   ContainerRuntime,
   ContainerSpec,
   ContainerState,
+  ContainerStats,
   EngineInfo,
   ExecOptions,
   ExecResult,
@@ -159,6 +160,14 @@ export class FakeRuntime implements ContainerRuntime {
     return container;
   }
 
+  /** Resource use per container name (or id); a running container without an entry uses nothing. */
+  readonly statsOf = new Map<string, Partial<ContainerStats>>();
+
+  setStats(nameOrId: string, stats: Partial<ContainerStats>): this {
+    this.statsOf.set(nameOrId, stats);
+    return this;
+  }
+
   setLogs(nameOrId: string, text: string): this {
     this.logText.set(nameOrId, text);
     return this;
@@ -277,6 +286,13 @@ export class FakeRuntime implements ContainerRuntime {
       throw new RuntimeOperationError(`docker exec ${id.slice(0, 12)} ${cmd.join(' ')}`, `container ${id} is not running`, 409);
     }
     return this.execHandler(container, cmd, options);
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    await this.enter('stats', [id]);
+    const container = this.byId(id, 'docker stats');
+    const zero: ContainerStats = { cpuPercent: 0, memoryBytes: 0, memoryLimitBytes: this.info.memoryBytes, networkRxBytes: 0, networkTxBytes: 0, blockReadBytes: 0, blockWriteBytes: 0, pids: 0 };
+    return { ...zero, ...(this.statsOf.get(container.name) ?? this.statsOf.get(id) ?? {}) };
   }
 
   async ensureNetwork(name: string, labels: Record<string, string>): Promise<boolean> {

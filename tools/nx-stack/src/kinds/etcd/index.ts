@@ -2,6 +2,7 @@ import type { KindModule, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, quorumServing } from '../readiness';
 import { ETCD_ROLES, etcdProbe, type EtcdRole } from './etcd-probe';
 import { etcdParity } from './parity';
+import { parseEtcdLogLine } from './log-line';
 
 export { ETCD_ROLES, type EtcdRole };
 
@@ -17,6 +18,7 @@ export const etcdKind: KindModule<EtcdRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   parity: etcdParity,
+  parseLogLine: parseEtcdLogLine,
   simulations: [
     {
       name: 'fail-node',

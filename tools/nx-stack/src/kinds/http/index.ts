@@ -2,6 +2,7 @@ import type { KindModule, RenderView, TopologyService } from '../kind';
 import { allHealthy, allServing } from '../readiness';
 import { HTTP_ROLES, httpProbe, type HttpRole } from './http-probe';
 import { httpParity } from './parity';
+import { parseHttpLogLine } from './log-line';
 
 export { HTTP_ROLES, type HttpRole };
 
@@ -53,5 +54,6 @@ export const httpKind: KindModule<HttpRole> = {
   knows: [],
   render: renderAppEnv,
   parity: httpParity,
+  parseLogLine: parseHttpLogLine,
   simulations: [],
 };

@@ -3,6 +3,7 @@ import type { KindModule, ProbeContext, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { API_PORT, PATRONI_ROLES, POSTGRES_PORT, patroniProbe, type PatroniRole } from './patroni-probe';
 import { patroniParity } from './parity';
+import { parsePatroniLogLine } from './log-line';
 
 export { API_PORT, PATRONI_ROLES, POSTGRES_PORT, type PatroniRole };
 
@@ -55,6 +56,7 @@ export const patroniKind: KindModule<PatroniRole> = {
   knows: [],
   repair: repairPatroni,
   parity: patroniParity,
+  parseLogLine: parsePatroniLogLine,
   simulations: [
     {
       name: 'fail-leader',

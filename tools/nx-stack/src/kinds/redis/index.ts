@@ -2,6 +2,7 @@ import type { KindModule, ServiceHealth } from '../kind';
 import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { REDIS_ROLES, redisProbe, type RedisRole } from './redis-probe';
 import { redisParity } from './parity';
+import { parseRedisLogLine } from '../log-line';
 
 export { REDIS_ROLES, type RedisRole };
 
@@ -22,6 +23,7 @@ export const redisKind: KindModule<RedisRole> = {
   // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
   knows: ['sentinel'],
   parity: redisParity,
+  parseLogLine: parseRedisLogLine,
   simulations: [
     {
       name: 'fail-master',

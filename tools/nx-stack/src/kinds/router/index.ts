@@ -2,6 +2,7 @@ import type { KindModule } from '../kind';
 import { allHealthy, allServing } from '../readiness';
 import { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, routerProbe, type RouterRole } from './router-probe';
 import { routerParity } from './parity';
+import { parseRouterLogLine } from './log-line';
 
 export { LEADER_PORT, REPLICAS_PORT, ROUTER_ROLES, STATS_PORT, SUPERUSER_PASSWORD, type RouterRole };
 
@@ -14,5 +15,6 @@ export const routerKind: KindModule<RouterRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   parity: routerParity,
+  parseLogLine: parseRouterLogLine,
   simulations: [],
 };

@@ -2,6 +2,7 @@ import type { KindModule } from '../kind';
 import { allHealthy, quorumServing } from '../readiness';
 import { DEFAULT_MASTER_NAME, SENTINEL_ROLES, sentinelProbe, type SentinelRole } from './sentinel-probe';
 import { sentinelParity } from './parity';
+import { parseRedisLogLine } from '../log-line';
 
 export { DEFAULT_MASTER_NAME, SENTINEL_ROLES, type SentinelRole };
 
@@ -14,5 +15,6 @@ export const sentinelKind: KindModule<SentinelRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   parity: sentinelParity,
+  parseLogLine: parseRedisLogLine,
   simulations: [],
 };

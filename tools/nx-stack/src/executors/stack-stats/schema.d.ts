@@ -1,0 +1,5 @@
+export interface StackStatsExecutorSchema {
+  json?: boolean;
+  watch?: boolean;
+  interval?: number;
+}
