@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // TC-009 and AC-5 of configuration parity (docs/parity.md) on a real data tier:
-// a throwaway stack of its own, ports shifted by 25000 (nothing else uses +25000).
+// a throwaway stack of its own, ports shifted by 31000 (tools/ci/src/port-plan.spec.ts checks no other stack shares a port).
 const STACK = 'paws360-it-parity';
-const OFFSET = 25000;
+const OFFSET = 31000;
 const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const SERVICES = ['etcd', 'patroni', 'router', 'redis', 'sentinel'];

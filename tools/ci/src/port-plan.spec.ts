@@ -40,13 +40,15 @@ function offsets(): Array<{ stack: string; offset: number }> {
     { stack: 'developer (paws360)', offset: 0 },
     { stack: `staging (${staging.stack})`, offset: staging.portOffset },
   ];
-  const sources = ['infrastructure', 'apps', 'tools/bench'].flatMap((dir) => specFiles(join(root, dir)));
+  const sources = ['infrastructure', 'apps', 'config', 'tools/bench', 'tools/nx-stack/integration'].flatMap((dir) => specFiles(join(root, dir)));
   for (const file of sources) {
     const text = readFileSync(file, 'utf8');
     const constant = /const OFFSET = (\d+)/.exec(text)?.[1];
     const inline = /testStackEnv\(\w+, (\d+)\)/.exec(text)?.[1];
-    const offset = Number(inline ?? constant);
-    if (Number.isFinite(offset) && /testStackEnv\(/.test(text)) result.push({ stack: file.slice(root.length + 1), offset });
+    // A suite that sets its env by hand (the Podman one, on another engine but the same host ports).
+    const literal = /PAWS360_PORT_OFFSET: '(\d+)'/.exec(text)?.[1];
+    const offset = Number(inline ?? constant ?? literal);
+    if (Number.isFinite(offset) && (/testStackEnv\(/.test(text) || literal)) result.push({ stack: file.slice(root.length + 1), offset });
   }
   return result;
 }

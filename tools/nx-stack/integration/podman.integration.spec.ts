@@ -15,7 +15,7 @@ import { DockerodeRuntime } from '../src/runtime';
  * Skipped, with a message, only when no Podman socket answers and
  * PAWS360_REQUIRE_PODMAN is not set; CI (.ci/run) sets it, so there a
  * missing Podman fails the suite. Its own stack name and port offset
- * (+24000), on another engine: nothing it does can touch another suite.
+ * (+24500), on another engine: nothing it does can touch another suite.
  */
 
 const PODMAN_HOST = process.env.PAWS360_PODMAN_HOST ?? 'unix:///run/podman/podman.sock';
@@ -27,7 +27,7 @@ const env: NodeJS.ProcessEnv = {
   ...process.env,
   DOCKER_HOST: PODMAN_HOST,
   PAWS360_STACK: STACK,
-  PAWS360_PORT_OFFSET: '24000',
+  PAWS360_PORT_OFFSET: '24500',
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
   CI: 'true',
