@@ -6,7 +6,7 @@ const slug = z
   .regex(/^[a-z][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes, starting with a letter');
 
 /** The probes the plugin knows: each decides what "healthy" means for its kind. */
-export const SERVICE_KINDS = ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'http'] as const;
+export const SERVICE_KINDS = ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'http', 'prometheus'] as const;
 
 const portSchema = z
   .object({
@@ -75,6 +75,17 @@ export const serviceConfigSchema = z
       .object({ port: slug, path: z.string().startsWith('/', 'expected a path starting with /') })
       .strict()
       .optional(),
+    /** For kind "http": the port (by name) and path serving Prometheus metrics (GET /metrics), scraped by the observability profile. */
+    metrics: z
+      .object({ port: slug, path: z.string().startsWith('/', 'expected a path starting with /') })
+      .strict()
+      .optional(),
+    /**
+     * An opt-in profile the service belongs to ("observe"): it has no `up`
+     * target, so `nx run-many -t up` (npm start) never starts it; the
+     * profile's own command (nx run stack:observe) does.
+     */
+    profile: slug.optional(),
     /** How long `up` waits for the health probe to pass. */
     startTimeoutSeconds: z.number().positive().default(90),
     /** SIGTERM grace period before SIGKILL on stop. */
@@ -84,6 +95,9 @@ export const serviceConfigSchema = z
   .superRefine((config, ctx) => {
     if (config.kind === 'http' && !config.healthCheck) {
       ctx.addIssue({ code: 'custom', path: ['healthCheck'], message: 'required for kind "http": { "port": "<port name>", "path": "/readyz" }' });
+    }
+    if (config.metrics && !config.ports.some((p) => p.name === config.metrics!.port)) {
+      ctx.addIssue({ code: 'custom', path: ['metrics', 'port'], message: `no port named "${config.metrics.port}" in ports (${config.ports.map((p) => p.name).join(', ') || 'none'})` });
     }
     if (config.healthCheck && !config.ports.some((p) => p.name === config.healthCheck!.port)) {
       ctx.addIssue({

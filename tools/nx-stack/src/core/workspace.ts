@@ -22,11 +22,16 @@ export function serviceByName(context: WorkspaceContext, name: string): ServiceD
   return loadService(context.root, projectRoot(context, name));
 }
 
-/** Every service project of the workspace, in name order. */
-export function allServices(context: WorkspaceContext): ServiceDefinition[] {
+/**
+ * Every service project of the workspace, in name order. Services of an
+ * opt-in profile (service.json "profile") are left out unless asked for:
+ * health, restore and the like cover the stack `npm start` starts.
+ */
+export function allServices(context: WorkspaceContext, options: { profiles?: boolean } = {}): ServiceDefinition[] {
   return Object.entries(context.projectsConfigurations.projects)
     .filter(([, project]) => project.tags?.includes(SERVICE_TAG))
     .map(([name]) => serviceByName(context, name))
+    .filter((service) => options.profiles || !service.config.profile)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -79,6 +79,18 @@ export interface SimulationDescriptor {
 /** A day-to-day operation of a kind (redis:flush): a target of every service of the kind, run by the executor of the same name. */
 export type OperationDescriptor = SimulationDescriptor;
 
+/**
+ * What Prometheus scrapes of a service, one target per member ("host:port"
+ * inside the stack network): an endpoint of its own (path), or an exporter
+ * run beside Prometheus that reads the member over its protocol.
+ */
+export interface ScrapeTarget {
+  job: string;
+  targets: string[];
+  path?: string;
+  exporter?: 'postgres' | 'redis';
+}
+
 /** A member of a related service as its containers are told it: host name on the stack network, container ports by name. */
 export interface TopologyService {
   name: string;
@@ -91,6 +103,10 @@ export interface TopologyService {
    * 127.0.0.1 and its published port for a process on the host.
    */
   endpoints: Record<string, string[]>;
+  /** Its service.json's metrics endpoint (an application's /metrics), when it declares one. */
+  metrics?: { port: string; path: string };
+  /** What Prometheus scrapes of it (its kind's `scrape`). */
+  scrape?: ScrapeTarget[];
 }
 
 /**
@@ -125,6 +141,8 @@ export interface KindModule<R extends string = string> {
   /** Kinds whose members its containers are told besides its dependencies' (redis asks the Sentinels who the master is). */
   knows: readonly ServiceKind[];
   render?: RenderEnv;
+  /** What Prometheus scrapes of a service of this kind (the observability profile); none when absent. */
+  scrape?(service: TopologyService): ScrapeTarget[];
   /** Reads its members' log lines (level, time, trace id) for the stack's log view (stack:logs). */
   parseLogLine: LogLineParser;
   simulations: readonly SimulationDescriptor[];

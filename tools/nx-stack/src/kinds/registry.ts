@@ -4,6 +4,7 @@ import { etcdKind } from './etcd';
 import { httpKind } from './http';
 import type { KindModule, ServiceProbe } from './kind';
 import { patroniKind } from './patroni';
+import { prometheusKind } from './prometheus';
 import { redisKind } from './redis';
 import { routerKind } from './router';
 import { sentinelKind } from './sentinel';
@@ -18,6 +19,7 @@ export const KINDS: Readonly<Record<ServiceKind, KindModule>> = {
   etcd: etcdKind,
   http: httpKind,
   patroni: patroniKind,
+  prometheus: prometheusKind,
   redis: redisKind,
   router: routerKind,
   sentinel: sentinelKind,

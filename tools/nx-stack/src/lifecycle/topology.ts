@@ -44,13 +44,18 @@ export function relatedServices(service: ServiceDefinition, services: ServiceDef
     }
     seen.set(other.config.kind, other.name);
   }
-  return related.map((s) => ({
-    name: s.name,
-    kind: s.config.kind,
-    hosts: members(s).map((member) => memberHostname(s.name, member)),
-    ports: Object.fromEntries(s.config.ports.map((p) => [p.name, p.container])),
-    endpoints: Object.fromEntries(s.config.ports.map((p) => [p.name, members(s).map((member) => address(s, p, member))])),
-  }));
+  return related.map((s) => {
+    const topology: TopologyService = {
+      name: s.name,
+      kind: s.config.kind,
+      hosts: members(s).map((member) => memberHostname(s.name, member)),
+      ports: Object.fromEntries(s.config.ports.map((p) => [p.name, p.container])),
+      endpoints: Object.fromEntries(s.config.ports.map((p) => [p.name, members(s).map((member) => address(s, p, member))])),
+      ...(s.config.metrics ? { metrics: s.config.metrics } : {}),
+    };
+    const scrape = kindOf(s).scrape?.(topology);
+    return scrape?.length ? { ...topology, scrape } : topology;
+  });
 }
 
 const envName = (...parts: string[]) => parts.join('_').toUpperCase().replace(/-/g, '_');

@@ -121,6 +121,10 @@ export function serviceTargets(
       metadata: describe(`Rebuild the ${name} image without cache and recreate its members`),
     },
   };
+  // An opt-in profile's service is started by its profile's command (stack:observe), never by
+  // `nx run-many -t up` (npm start), nor deployed by the pipeline: no up, deploy or smoke.
+  const profile = service.config.profile;
+  if (profile) delete targets.up;
   // The kind's own failure simulations (its module in kinds/ lists them).
   for (const simulation of kindModule(service.config.kind).simulations) {
     targets[simulation.name] = {
@@ -136,14 +140,14 @@ export function serviceTargets(
   // The pipeline's last two stages: the service brought up on the staging stack
   // from the images just built (after its own tests and its dependencies'
   // deploys), then checked there.
-  targets.deploy = {
+  if (!profile) targets.deploy = {
     executor: `${PLUGIN}:up`,
     cache: false,
     dependsOn: ['image', '^deploy', ...(features.integrationTests ? ['integration'] : [])],
     options: { stack: staging.stack, portOffset: staging.portOffset },
     metadata: describe(`Pipeline: start ${name} on the staging stack ${staging.stack} (ports +${staging.portOffset})`),
   };
-  targets.smoke = {
+  if (!profile) targets.smoke = {
     executor: `${PLUGIN}:health`,
     cache: false,
     dependsOn: ['deploy'],

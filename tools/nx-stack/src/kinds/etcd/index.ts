@@ -18,6 +18,8 @@ export const etcdKind: KindModule<EtcdRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   parity: etcdParity,
+  // etcd serves Prometheus metrics on its client port.
+  scrape: (s) => [{ job: s.name, targets: s.endpoints.client ?? [], path: '/metrics' }],
   parseLogLine: parseEtcdLogLine,
   simulations: [
     {

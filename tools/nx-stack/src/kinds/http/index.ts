@@ -54,6 +54,8 @@ export const httpKind: KindModule<HttpRole> = {
   knows: [],
   render: renderAppEnv,
   parity: httpParity,
+  // An application's own metrics endpoint, when its service.json declares one.
+  scrape: (s) => (s.metrics ? [{ job: s.name, targets: s.endpoints[s.metrics.port] ?? [], path: s.metrics.path }] : []),
   parseLogLine: parseHttpLogLine,
   simulations: [],
 };

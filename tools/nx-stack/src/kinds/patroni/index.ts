@@ -56,6 +56,11 @@ export const patroniKind: KindModule<PatroniRole> = {
   knows: [],
   repair: repairPatroni,
   parity: patroniParity,
+  // Patroni's REST API serves /metrics; PostgreSQL itself through postgres_exporter.
+  scrape: (s) => [
+    { job: s.name, targets: s.endpoints.api ?? [], path: '/metrics' },
+    { job: `${s.name}-postgres`, targets: s.endpoints.postgres ?? [], exporter: 'postgres' },
+  ],
   parseLogLine: parsePatroniLogLine,
   simulations: [
     {

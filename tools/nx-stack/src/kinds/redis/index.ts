@@ -23,6 +23,8 @@ export const redisKind: KindModule<RedisRole> = {
   // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
   knows: ['sentinel'],
   parity: redisParity,
+  // Every member through redis_exporter.
+  scrape: (s) => [{ job: s.name, targets: s.endpoints.redis ?? [], exporter: 'redis' }],
   parseLogLine: parseRedisLogLine,
   simulations: [
     {

@@ -15,6 +15,8 @@ export const routerKind: KindModule<RouterRole> = {
   fullyHealthy: allHealthy,
   knows: [],
   parity: routerParity,
+  // HAProxy's built-in Prometheus exporter on the stats port (haproxy.cfg: /metrics).
+  scrape: (s) => [{ job: s.name, targets: s.endpoints.stats ?? [], path: '/metrics' }],
   parseLogLine: parseRouterLogLine,
   simulations: [],
 };

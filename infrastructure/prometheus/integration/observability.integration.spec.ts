@@ -1,0 +1,146 @@
+import { execa } from 'execa';
+import { StackDocker, jsonLine, nx, testStackEnv } from '@paws360/stack-testing';
+
+// A throwaway stack beside any developer stack: its own names, ports shifted by 26000
+// (api 8080 → 34080, Prometheus 9090 → 35090). The data tier, the API, then the
+// observability profile on top: the stack-wide views (logs, stats, metrics) on real containers.
+const STACK = 'paws360-it-obs';
+const OFFSET = 26000;
+const env = testStackEnv(STACK, OFFSET);
+const docker = new StackDocker(STACK);
+const API = `http://127.0.0.1:${8080 + OFFSET}`;
+const PROMETHEUS = `http://127.0.0.1:${9090 + OFFSET}`;
+const TRACE = 'c0ffee00c0ffee00c0ffee00' + Date.now().toString(16).padStart(8, '0').slice(-8);
+
+interface LogLine {
+  time: string;
+  service: string;
+  member: number;
+  container: string;
+  level?: string;
+  traceId?: string;
+  text: string;
+}
+
+async function logs(...args: string[]): Promise<LogLine[]> {
+  const result = await nx(env, 'run', 'stack:logs', '--json', ...args);
+  expect({ exitCode: result.exitCode, output: result.exitCode === 0 ? '' : result.output }).toEqual({ exitCode: 0, output: '' });
+  return result.output
+    .split('\n')
+    .filter((line) => line.startsWith('{"id":'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+const wipe = () => nx(env, 'run-many', '-t', 'down', '--wipe');
+
+beforeAll(async () => {
+  await wipe();
+  const up = await nx(env, 'run', 'api:up');
+  expect({ exitCode: up.exitCode, output: up.exitCode === 0 ? '' : up.output.slice(-4000) }).toEqual({ exitCode: 0, output: '' });
+}, 15 * 60_000);
+
+afterAll(async () => {
+  await wipe();
+}, 5 * 60_000);
+
+describe('stack:logs', () => {
+  it('one chronological view of every service', async () => {
+    const lines = await logs('--limit=0');
+    const services = new Set(lines.map((l) => l.service));
+    for (const service of ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'api']) expect([service, services.has(service)]).toEqual([service, true]);
+    const times = lines.map((l) => l.time);
+    expect(times).toEqual([...times].sort());
+    // Every kind's lines carry their level.
+    for (const service of ['etcd', 'patroni', 'redis', 'sentinel', 'api']) {
+      expect([service, lines.some((l) => l.service === service && l.level !== undefined)]).toEqual([service, true]);
+    }
+  });
+
+  it('--service, --member, --level, --grep and --since filter', async () => {
+    const patroni = await logs('--service=patroni', '--limit=0');
+    expect(patroni.length).toBeGreaterThan(0);
+    expect(new Set(patroni.map((l) => l.service))).toEqual(new Set(['patroni']));
+    const member = await logs('--member=redis-2', '--limit=0');
+    expect(new Set(member.map((l) => l.container))).toEqual(new Set([`${STACK}-redis-2`]));
+    const warnings = await logs('--level=warn', '--limit=0');
+    for (const line of warnings) expect(['warn', 'error', 'fatal']).toContain(line.level);
+    const ready = await logs('--grep=ready to accept connections', '--limit=0');
+    expect(ready.length).toBeGreaterThan(0);
+    for (const line of ready) expect(line.text).toMatch(/ready to accept connections/);
+    const cutoff = patroni[Math.floor(patroni.length / 2)].time;
+    const since = await logs(`--since=${cutoff}`, '--service=patroni', '--limit=0');
+    expect(since.length).toBeLessThan(patroni.length + 100);
+    for (const line of since) expect(line.time >= cutoff.slice(0, 19)).toBe(true);
+  });
+
+  it('a trace id the API answered with finds the request’s lines (TC-026)', async () => {
+    const response = await fetch(`${API}/api/students?page=1`, { headers: { traceparent: `00-${TRACE}-00f067aa0ba902b7-01` } });
+    expect(response.headers.get('x-trace-id')).toBe(TRACE);
+    // The engine has the line once the API wrote it; a few tries cover its buffering.
+    let found: LogLine[] = [];
+    for (let attempt = 0; attempt < 10 && found.length === 0; attempt++) {
+      found = await logs(`--trace-id=${TRACE}`);
+      if (found.length === 0) await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((l) => l.traceId === TRACE)).toBe(true);
+    expect(found.map((l) => l.service)).toContain('api');
+  });
+
+  it('human output: one line per log line with member and level, and the footer', async () => {
+    const result = await nx(env, 'run', 'stack:logs', '--service=etcd', '--limit=5');
+    expect(result.exitCode).toBe(0);
+    expect(result.output).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} etcd-\d +INFO /);
+    expect(result.output).toMatch(/the last 5 of \d+ matching lines .* from \d+ containers; index synced in \d+ ms/);
+  });
+});
+
+describe('stack:stats', () => {
+  it('--json lists every container of the stack, totals their sums', async () => {
+    const result = await nx(env, 'run', 'stack:stats', '--json');
+    expect(result.exitCode).toBe(0);
+    const stats = jsonLine<{ containers: Array<{ name: string; state: string; memoryBytes: number; cpuPercent: number }>; total: { memoryBytes: number } }>(result.output);
+    const names = (await docker.containers()).map((c) => c.name).sort();
+    expect(stats.containers.map((c) => c.name).sort()).toEqual(names);
+    for (const c of stats.containers.filter((x) => x.state === 'running')) expect([c.name, c.memoryBytes > 0]).toEqual([c.name, true]);
+    expect(stats.total.memoryBytes).toBe(stats.containers.reduce((sum, c) => sum + c.memoryBytes, 0));
+  });
+});
+
+describe('the observability profile', () => {
+  it('is not started by up: no Prometheus container before stack:observe', async () => {
+    expect((await docker.containers()).map((c) => c.name)).not.toContain(`${STACK}-prometheus-1`);
+  });
+
+  it('stack:observe starts Prometheus with every generated target up, its UI on 127.0.0.1', async () => {
+    const started = Date.now();
+    const result = await nx(env, 'run', 'stack:observe', '--json');
+    expect({ exitCode: result.exitCode, output: result.exitCode === 0 ? '' : result.output.slice(-4000) }).toEqual({ exitCode: 0, output: '' });
+    const report = jsonLine<{ healthy: boolean; urls: Array<{ url: string }> }>(result.output);
+    expect(report.healthy).toBe(true);
+    expect(report.urls[0].url).toBe(PROMETHEUS);
+    const targets = (await (await fetch(`${PROMETHEUS}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Array<{ labels: { job: string; instance: string }; health: string }> } };
+    const byJob = new Map<string, string[]>();
+    for (const t of targets.data.activeTargets) byJob.set(t.labels.job, [...(byJob.get(t.labels.job) ?? []), `${t.labels.instance}=${t.health}`]);
+    expect(Object.fromEntries([...byJob].map(([job, list]) => [job, list.sort()]))).toEqual({
+      prometheus: ['localhost:9090=up'],
+      etcd: ['etcd-1:2379=up', 'etcd-2:2379=up', 'etcd-3:2379=up'],
+      patroni: ['patroni-1:8008=up', 'patroni-2:8008=up', 'patroni-3:8008=up'],
+      'patroni-postgres': ['patroni-1:5432=up', 'patroni-2:5432=up', 'patroni-3:5432=up'],
+      router: ['router-1:7000=up'],
+      redis: ['redis-1:6379=up', 'redis-2:6379=up', 'redis-3:6379=up'],
+      api: ['api-1:8080=up'],
+    });
+    // The documented queries answer (docs/observability.md).
+    for (const query of ['pg_up', 'redis_up', 'haproxy_process_nbproc', 'etcd_server_has_leader']) {
+      const answer = (await (await fetch(`${PROMETHEUS}/api/v1/query?query=${encodeURIComponent(query)}`)).json()) as { data: { result: unknown[] } };
+      expect([query, answer.data.result.length > 0]).toEqual([query, true]);
+    }
+    process.stderr.write(`observe: every target up ${((Date.now() - started) / 1000).toFixed(1)} s after nx run stack:observe\n`);
+  });
+
+  it('its port is published on 127.0.0.1 only', async () => {
+    const { stdout } = await execa('docker', ['port', `${STACK}-prometheus-1`]);
+    expect(stdout.trim().split('\n')).toEqual([`9090/tcp -> 127.0.0.1:${9090 + OFFSET}`]);
+  });
+});

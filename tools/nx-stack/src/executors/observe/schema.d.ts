@@ -1,0 +1,4 @@
+export interface ObserveExecutorSchema {
+  profile?: string;
+  json?: boolean;
+}
