@@ -13,6 +13,8 @@ import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360
 import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-peer';
 import { renderTimelines, timeline, type MemberTimeline } from './timeline';
 import { logSearchRows } from './logs-bench';
+import { appRows } from './apps-bench';
+import { powerCutRows, preflightRows } from './laptop-bench';
 
 const STACK = 'paws360-bench';
 const env = testStackEnv(STACK, 33000);
@@ -386,7 +388,7 @@ async function wholeStackRows(): Promise<Row[]> {
   }
   return [
     {
-      measurement: 'whole stack npm start from fresh volumes (images present)',
+      measurement: 'whole stack npm start from fresh volumes (images present), web and api included',
       cliSeconds: median(runs),
       goalSeconds: 25,
       runs: RUNS,
@@ -426,7 +428,7 @@ function renderMarkdown(rows: Row[]): string {
 
 async function main() {
   const started = new Date();
-  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,pipeline,logs').split(',');
+  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,apps,laptop,pipeline,logs').split(',');
   const rows: Row[] = [];
   const failures: string[] = [];
   /** A section that fails still leaves the other sections' numbers, and says why in the table. */
@@ -448,7 +450,25 @@ async function main() {
   // The cold-start section leaves the data tier up for the next one; alone, it cleans up after itself.
   await section('cold', coldSection, async () => (sections.includes('data') ? undefined : nx(env, 'run-many', '-t', 'down', '-p', DATA_TIER, '--wipe')));
   await section('data', dataTierRows, () => nx(env, 'run-many', '-t', 'down', '-p', `${DATA_TIER},api`, '--wipe'));
-  await section('start', wholeStackRows, () => nx(env, 'run-many', '-t', 'down', '--wipe'));
+  // The start section leaves the whole stack up for the apps section.
+  await section('start', wholeStackRows, async () => (sections.includes('apps') ? undefined : nx(env, 'run-many', '-t', 'down', '--wipe')));
+  await section(
+    'apps',
+    async () => {
+      // Up already after the start section; this starts it when that section did not run.
+      await timed(['run-many', '-t', 'up']);
+      return appRows({ env, stack: STACK, api: `http://127.0.0.1:${8080 + 33000}` }, RUNS);
+    },
+    async () => (sections.includes('laptop') ? undefined : nx(env, 'run-many', '-t', 'down', '--wipe')),
+  );
+  await section(
+    'laptop',
+    async () => {
+      await timed(['run-many', '-t', 'up']);
+      return [...(await preflightRows(env, RUNS)), ...(await powerCutRows(env, STACK, 5432 + 33000))];
+    },
+    () => nx(env, 'run-many', '-t', 'down', '--wipe'),
+  );
   await section('pipeline', pipelineRows);
   // The log view's search over 100,000 lines (SC-012): the host's index alone, no stack needed.
   await section('logs', () => logSearchRows(RUNS));

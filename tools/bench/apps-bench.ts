@@ -1,0 +1,225 @@
+/**
+ * The application tier's rows of `nx run stack:bench` (section "apps"), on
+ * the bench stack with every service up: memory at rest per service, the
+ * API's latency under a bounded loopback load, errors after a Patroni
+ * failover, and the dev loop (api:rebuild, api:dev save → new response).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { jsonLine, nx, startNx, waitFor, workspaceRoot } from '@paws360/stack-testing';
+
+export interface AppRow {
+  measurement: string;
+  cliSeconds?: number;
+  pluginSeconds?: number;
+  goalSeconds?: number;
+  goalText?: string;
+  count?: number;
+  goalCount?: number;
+  runs: number;
+  note?: string;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
+
+/** "12.5MiB / 256MiB" → bytes of the first figure. */
+export function parseMemUsage(text: string): number {
+  const match = /^([\d.]+)\s*([KMG]i?B|B)/i.exec(text.trim());
+  if (!match) return 0;
+  const unit = match[2].toUpperCase().replace('I', '');
+  const factor = unit === 'KB' ? 1024 : unit === 'MB' ? 1024 ** 2 : unit === 'GB' ? 1024 ** 3 : 1;
+  return Number(match[1]) * factor;
+}
+
+/** Memory in use by every container of the stack right now (docker stats), summed per service. */
+export async function memoryAtRest(stack: string): Promise<AppRow[]> {
+  const names = (await execa('docker', ['ps', '--filter', `label=io.paws360.stack=${stack}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
+  if (names.length === 0) throw new Error(`no running container in stack ${stack}`);
+  const stats = (await execa('docker', ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...names])).stdout.split('\n').filter(Boolean);
+  const perService = new Map<string, number>();
+  for (const line of stats) {
+    const [name, usage] = line.split('\t');
+    const service = name.slice(stack.length + 1).replace(/-\d+$/, '');
+    perService.set(service, (perService.get(service) ?? 0) + parseMemUsage(usage));
+  }
+  const MiB = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(0)} MiB`;
+  const total = [...perService.values()].reduce((a, b) => a + b, 0);
+  return [
+    {
+      measurement: `memory at rest, whole stack (${names.length} containers, docker stats)`,
+      runs: 1,
+      count: Math.round(total / 1024 ** 2),
+      goalText: '≤ 1024 MiB',
+      note: `${MiB(total)}: ${[...perService.entries()].map(([service, bytes]) => `${service} ${MiB(bytes)}`).join(', ')}${total <= 1024 ** 3 ? ' ✓' : ' ✗'}`,
+    },
+  ];
+}
+
+/** `concurrency` workers issue `total` GETs of `url` on loopback, keep-alive; latencies in ms and errors. */
+export async function loadTest(url: string, total: number, concurrency: number): Promise<{ latencies: number[]; errors: number; cacheHits: number }> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let cacheHits = 0;
+  let issued = 0;
+  const worker = async () => {
+    while (issued < total) {
+      issued += 1;
+      const started = performance.now();
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
+        await response.arrayBuffer();
+        if (response.status !== 200) errors += 1;
+        if (response.headers.get('x-cache') === 'hit') cacheHits += 1;
+      } catch {
+        errors += 1;
+      }
+      latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return { latencies, errors, cacheHits };
+}
+
+/** The API's answer to /actuator/info's app.version, or undefined while it does not answer. */
+async function apiVersion(base: string): Promise<string | undefined> {
+  try {
+    const response = await fetch(`${base}/actuator/info`, { signal: AbortSignal.timeout(1000) });
+    return response.ok ? ((await response.json()) as { app: { version: string } }).app.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const VERSION_FILE = join(workspaceRoot, 'apps/api/src/version.ts');
+
+/** Runs `change` with APP_VERSION set to `marker` in the API's source, restoring the file afterwards. */
+async function withApiVersion<T>(marker: string, change: () => Promise<T>): Promise<T> {
+  const original = readFileSync(VERSION_FILE, 'utf8');
+  if (!/APP_VERSION = '[^']*'/.test(original)) throw new Error(`${VERSION_FILE} has no APP_VERSION = '…' to change`);
+  try {
+    writeFileSync(VERSION_FILE, original.replace(/APP_VERSION = '[^']*'/, `APP_VERSION = '${marker}'`));
+    return await change();
+  } finally {
+    writeFileSync(VERSION_FILE, original);
+  }
+}
+
+export interface AppBenchContext {
+  env: NodeJS.ProcessEnv;
+  stack: string;
+  /** The API's base URL on the host (published port of the bench stack). */
+  api: string;
+}
+
+/** Seeds, then 2,000 cached student reads, 20 at a time, on loopback: p50/p95/p99. */
+export async function latencyRows(ctx: AppBenchContext): Promise<AppRow[]> {
+  const seeded = await nx(ctx.env, 'run', 'api:seed');
+  if (seeded.exitCode !== 0) throw new Error(`nx run api:seed failed:\n${seeded.output.slice(-3000)}`);
+  const list = (await (await fetch(`${ctx.api}/api/students?pageSize=1`)).json()) as { items: Array<{ id: number }> };
+  const id = list.items[0]?.id;
+  if (id === undefined) throw new Error('the seeded API lists no student');
+  const url = `${ctx.api}/api/students/${id}`;
+  await loadTest(url, 200, 20); // warm-up: connections, JIT, the cache entry
+  const { latencies, errors, cacheHits } = await loadTest(url, 2000, 20);
+  const p95 = percentile(latencies, 95) / 1000;
+  return [
+    {
+      measurement: `API p95 latency, cached student read (2,000 GETs, 20 concurrent, loopback; p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms)`,
+      pluginSeconds: p95,
+      goalSeconds: 0.01,
+      runs: 1,
+      note: `${errors} errors, ${cacheHits} cache hits`,
+    },
+  ];
+}
+
+/** patroni:fail-leader, then 500 reads once it has recovered: how many fail (goal 0). */
+export async function failoverErrorRows(ctx: AppBenchContext): Promise<AppRow[]> {
+  const result = await nx(ctx.env, 'run', 'patroni:fail-leader', '--json');
+  const report = jsonLine<{ passed: boolean; measurements: Record<string, number> }>(result.output);
+  await waitFor('the API healthy after the failover', async () => (await fetch(`${ctx.api}/actuator/health`).catch(() => undefined))?.status === 200, 120_000, 500);
+  const { errors } = await loadTest(`${ctx.api}/api/students?page=1&pageSize=20`, 500, 10);
+  return [
+    {
+      measurement: `API errors after a Patroni failover, once recovered (500 list reads; failover ${report.measurements.failoverSeconds ?? '?'} s, ${report.passed ? 'passed' : 'FAILED'})`,
+      count: errors,
+      goalCount: 0,
+      runs: 1,
+    },
+  ];
+}
+
+/** api:rebuild after a source change, from the command's start until the new code answers. */
+export async function rebuildRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+  const seconds: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const marker = `bench-rebuild-${Date.now()}`;
+    const elapsed = await withApiVersion(marker, async () => {
+      const started = performance.now();
+      const result = await nx(ctx.env, 'run', 'api:rebuild');
+      if (result.exitCode !== 0) throw new Error(`nx run api:rebuild failed:\n${result.output.slice(-3000)}`);
+      await waitFor(`the rebuilt API to answer version ${marker}`, async () => (await apiVersion(ctx.api)) === marker, 120_000, 100);
+      return (performance.now() - started) / 1000;
+    });
+    seconds.push(elapsed);
+  }
+  // Back to the committed code.
+  await nx(ctx.env, 'run', 'api:rebuild');
+  return [
+    {
+      measurement: 'api:rebuild after a source change → the new code answers (bundle, image, only the api container recreated)',
+      cliSeconds: median(seconds),
+      goalSeconds: 10,
+      runs,
+      note: `runs ${seconds.map((s) => s.toFixed(1)).join(', ')} s`,
+    },
+  ];
+}
+
+/** api:dev against the bench stack: a save → the restarted process answers with the change. */
+export async function devLoopRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+  const port = 8081;
+  const base = `http://127.0.0.1:${port}`;
+  const dev = startNx(ctx.env, 'run', 'api:dev');
+  try {
+    await waitFor('api:dev to answer', async () => (await apiVersion(base)) !== undefined, 120_000, 200);
+    const seconds: number[] = [];
+    const original = readFileSync(VERSION_FILE, 'utf8');
+    try {
+      for (let i = 0; i < runs; i++) {
+        const marker = `bench-dev-${Date.now()}`;
+        writeFileSync(VERSION_FILE, original.replace(/APP_VERSION = '[^']*'/, `APP_VERSION = '${marker}'`));
+        const started = performance.now();
+        await waitFor(`api:dev to answer version ${marker}`, async () => (await apiVersion(base)) === marker, 30_000, 20);
+        seconds.push((performance.now() - started) / 1000);
+      }
+    } finally {
+      writeFileSync(VERSION_FILE, original);
+    }
+    return [
+      {
+        measurement: 'api:dev: save a source file → the restarted API answers with the change (node --watch)',
+        cliSeconds: median(seconds),
+        goalSeconds: 1,
+        runs,
+        note: `runs ${seconds.map((s) => s.toFixed(2)).join(', ')} s`,
+      },
+    ];
+  } finally {
+    dev.interrupt('SIGINT');
+    await dev.exited;
+  }
+}
+
+/** Every app-tier row, in an order that leaves the stack as it found it (healthy). */
+export async function appRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+  return [
+    ...(await memoryAtRest(ctx.stack)),
+    ...(await latencyRows(ctx)),
+    ...(await rebuildRows(ctx, runs)),
+    ...(await devLoopRows(ctx, runs)),
+    ...(await failoverErrorRows(ctx)),
+  ];
+}
