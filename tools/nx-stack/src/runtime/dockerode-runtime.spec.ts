@@ -323,6 +323,24 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(compareCreated('2026-11-22T10:00:00.5Z', '2026-11-22T10:00:00.500Z')).toBe(0);
   });
 
+  it('volumes on Podman: several label filters are ORed by the engine, so every label is checked again', async () => {
+    const { docker, runtime } = stubDocker();
+    const stack = 'io.paws360.stack';
+    const service = 'io.paws360.service';
+    // What Podman 4.3 answers to label=stack=it AND label=service=etcd: either label matching is enough for it.
+    docker.listVolumes.mockResolvedValue({
+      Volumes: [
+        { Name: 'it-etcd-1-data', Labels: { [stack]: 'it', [service]: 'etcd' } },
+        { Name: 'it-redis-1-data', Labels: { [stack]: 'it', [service]: 'redis' } },
+        { Name: 'dev-etcd-1-data', Labels: { [stack]: 'paws360', [service]: 'etcd' } },
+        { Name: 'unlabelled', Labels: null },
+      ],
+    });
+    expect(await runtime.listVolumes({ [stack]: 'it', [service]: 'etcd' })).toEqual(['it-etcd-1-data']);
+    expect(docker.listVolumes).toHaveBeenCalledWith({ filters: { label: [`${stack}=it`, `${service}=etcd`] } });
+    expect(await runtime.listVolumes({ [stack]: 'it' })).toEqual(['it-etcd-1-data', 'it-redis-1-data']);
+  });
+
   it('volumes: created only when missing, listed by label, a gone one removes fine', async () => {
     const { docker, volume, runtime } = stubDocker();
     volume.inspect.mockResolvedValueOnce({}).mockRejectedValueOnce(engineError(404, 'no such volume'));
@@ -330,7 +348,7 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(docker.createVolume).not.toHaveBeenCalled();
     expect(await runtime.ensureVolume('v', { a: 'b' })).toBe(true);
     expect(docker.createVolume).toHaveBeenCalledWith({ Name: 'v', Labels: { a: 'b' } });
-    docker.listVolumes.mockResolvedValue({ Volumes: [{ Name: 'b' }, { Name: 'a' }] });
+    docker.listVolumes.mockResolvedValue({ Volumes: [{ Name: 'b', Labels: { a: 'b' } }, { Name: 'a', Labels: { a: 'b', c: 'd' } }] });
     expect(await runtime.listVolumes({ a: 'b' })).toEqual(['a', 'b']);
     volume.remove.mockRejectedValue(engineError(404, 'gone'));
     await expect(runtime.removeVolume('v')).resolves.toBeUndefined();
