@@ -1,5 +1,9 @@
 import { execa } from 'execa';
-import { StackDocker, jsonLine, nx, testStackEnv } from '@paws360/stack-testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { StackDocker, jsonLine, nx, startNx, testStackEnv } from '@paws360/stack-testing';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 26000
 // (api 8080 → 34080, Prometheus 9090 → 35090). The data tier, the API, then the
@@ -35,6 +39,10 @@ const wipe = () => nx(env, 'run-many', '-t', 'down', '--wipe');
 
 beforeAll(async () => {
   await wipe();
+  // The api's build chain runs the plugin's unit tests, some of which read PAWS360_PORT_OFFSET from the
+  // environment: build it first without this stack's offset, so api:up below replays those from the cache.
+  const build = await nx({ ...env, PAWS360_PORT_OFFSET: '0' }, 'run', 'api:build');
+  expect({ exitCode: build.exitCode, output: build.exitCode === 0 ? '' : build.output.slice(-4000) }).toEqual({ exitCode: 0, output: '' });
   const up = await nx(env, 'run', 'api:up');
   expect({ exitCode: up.exitCode, output: up.exitCode === 0 ? '' : up.output.slice(-4000) }).toEqual({ exitCode: 0, output: '' });
 }, 15 * 60_000);
@@ -142,5 +150,39 @@ describe('the observability profile', () => {
   it('its port is published on 127.0.0.1 only', async () => {
     const { stdout } = await execa('docker', ['port', `${STACK}-prometheus-1`]);
     expect(stdout.trim().split('\n')).toEqual([`9090/tcp -> 127.0.0.1:${9090 + OFFSET}`]);
+  });
+});
+
+describe('stack:console', () => {
+  it('loads in a real browser (Debian chromium) with no console errors and shows every member healthy, the leaders and the logs', async () => {
+    const consoleNx = startNx(env, 'run', 'stack:console');
+    const profile = mkdtempSync(join(tmpdir(), 'paws360-console-'));
+    try {
+      await consoleNx.waitForOutput(/stack console on (http:\/\/127\.0\.0\.1:\d+\/)/, 120_000);
+      const url = /stack console on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(consoleNx.output())![1];
+      expect(url).toBe(`http://127.0.0.1:${9400 + OFFSET}/`);
+      const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+        page.on('pageerror', (error) => errors.push(error.message));
+        const started = Date.now();
+        await page.goto(url);
+        await page.waitForFunction("/^\\d+\\/\\d+ healthy$/.test(document.getElementById('summary').textContent)", undefined, { timeout: 30_000 });
+        process.stderr.write(`console: first state shown ${Date.now() - started} ms after load\n`);
+        // The data tier and the api: 3 etcd + 3 patroni + 1 router + 3 redis + 3 sentinel + 1 api.
+        await page.waitForFunction("document.getElementById('summary').textContent === '14/14 healthy'", undefined, { timeout: 30_000 });
+        expect(await page.textContent('#leaders')).toMatch(/patroni leader\/master: paws360-it-obs-patroni-\d/);
+        await page.waitForFunction("document.getElementById('logs').children.length > 0", undefined, { timeout: 15_000 });
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      consoleNx.interrupt();
+      await consoleNx.exited;
+      rmSync(profile, { recursive: true, force: true });
+    }
   });
 });

@@ -1,0 +1,3 @@
+export interface ConsoleExecutorSchema {
+  port?: number;
+}
