@@ -5,4 +5,5 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testPathIgnorePatterns: ['\\.integration\\.spec\\.ts$'],
+  setupFiles: ['<rootDir>/jest.env.cjs'],
 };

@@ -7,10 +7,10 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 
 // The frontend end to end, in Debian's Chromium driven by playwright-core,
-// on a throwaway stack of its own (ports +29000): the production image in
+// on a throwaway stack of its own (ports +29500): the production image in
 // the stack, and `next dev` on the host for Hot Module Replacement.
 const STACK = 'paws360-it-web';
-const OFFSET = 29000;
+const OFFSET = 29500;
 const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const web = `http://127.0.0.1:${3000 + OFFSET}`;

@@ -45,15 +45,15 @@ describe('port preflight of a whole run', () => {
     expect(runtime.callsTo('createContainer')).toEqual([]);
   });
 
-  it('a port this stack’s own running member publishes is fine (a re-run of up); a stopped member’s port held by someone else is not', async () => {
+  it('a port of a member this stack already has is its own (a re-run of up, or a concurrent task starting it); a member it lacks is checked', async () => {
     const runtime = new FakeRuntime();
     const labels = (member: number) => ({ [LABELS.stack]: 'paws360', [LABELS.service]: 'etcd', [LABELS.member]: String(member) });
     runtime.images.set('i:latest', 'sha256:i');
     const spec = (member: number) => ({ name: `paws360-etcd-${member}`, image: 'i', hostname: `etcd-${member}`, env: {}, labels: labels(member), network: 'n', aliases: [], ports: [], mounts: [], stopTimeoutSeconds: 1 });
     runtime.addContainer(spec(1), 'running');
-    runtime.addContainer(spec(2), 'exited');
-    const deps = { runtime, stack: 'paws360', env: {}, portFree: async (port: number) => port !== 2379 && port !== 2380, portOwner: () => undefined };
-    expect((await busyPorts(deps, services())).map((p) => p.host)).toEqual([2380]);
+    runtime.addContainer(spec(2), 'created');
+    const deps = { runtime, stack: 'paws360', env: {}, portFree: async (port: number) => ![2379, 2380, 2381].includes(port), portOwner: () => undefined };
+    expect((await busyPorts(deps, services())).map((p) => p.host)).toEqual([2381]);
   });
 
   it('two services of the run set to one host port clash before anything starts', async () => {

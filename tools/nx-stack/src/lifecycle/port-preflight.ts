@@ -45,8 +45,8 @@ export interface PortPreflightDeps {
 }
 
 /**
- * The ports of the run that something else holds: busy, and not published
- * by this stack's own running member (a healthy stack re-run keeps its
+ * The ports of the run that something else holds: busy, and not belonging
+ * to a member this stack already has (a healthy stack re-run keeps its
  * ports). Checked for every service of the run before any container is
  * created, whatever the order the services start in.
  */
@@ -65,10 +65,14 @@ export async function busyPorts(deps: PortPreflightDeps, services: ServiceDefini
   const checks = await Promise.all(planned.map(async (p) => ({ p, free: await portFree(p.host) })));
   const taken = checks.filter((c) => !c.free).map((c) => c.p);
   if (taken.length === 0) return clashes;
+  // A member this stack already has holds its own port (or is about to: a
+  // concurrent task of the same run may be starting it right now). Whether
+  // something else took the port of a stopped member is for that member's
+  // own start to find (up checks the ports of what it starts).
   const ours = new Set<string>();
   for (const service of new Set(taken.map((p) => p.service))) {
     for (const container of await deps.runtime.listContainers(serviceLabels(deps.stack, service))) {
-      if (container.state === 'running' || container.state === 'paused') ours.add(`${service}/${container.labels[LABELS.member]}`);
+      ours.add(`${service}/${container.labels[LABELS.member]}`);
     }
   }
   return [...clashes, ...taken.filter((p) => !ours.has(`${p.service}/${p.member}`)).map((p) => ({ ...p, owner: owner(p.host) }))];

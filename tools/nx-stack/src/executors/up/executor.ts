@@ -44,11 +44,13 @@ export default async function upExecutor(
     const byName = (name: string) => services.find((s) => s.name === name) ?? serviceByName(context, name);
     const plan = upRunPlan(context);
     const stackDeps = { ...target, stack: stackOf(target), workspaceRoot: context.root };
-    // Every host port of the whole run, before this task creates anything (TC-006);
-    // the engine's resources once per run, by its first tasks (TC-022).
+    // Every host port of the whole run (TC-006) and the engine's resources (TC-022), checked by
+    // the run's first tasks before anything of the run exists; every task still checks its own ports.
     const run = runProjects(context).map(byName);
-    await assertRunPortsFree(stackDeps, run);
-    if (plan.first) await resourceGate(stackDeps, run);
+    if (plan.first) {
+      await assertRunPortsFree(stackDeps, run);
+      await resourceGate(stackDeps, run);
+    }
     // Drift on start, said once per run (by the first project of the run, by name): a baseline
     // of config/ changed since the stack was last in line with it (docs/parity.md).
     if (run[0]?.name === service.name) for (const line of baselineDriftLines(stackDeps, services)) deps.error(`warning: ${line}`);
