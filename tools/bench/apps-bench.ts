@@ -200,7 +200,7 @@ export async function devLoopRows(ctx: AppBenchContext, runs: number): Promise<A
     }
     return [
       {
-        measurement: 'api:dev: save a source file → the restarted API answers with the change (node --watch)',
+        measurement: 'api:dev: save a source file → the restarted API answers with the change (esbuild rebuild + restart)',
         cliSeconds: median(seconds),
         goalSeconds: 1,
         runs,
