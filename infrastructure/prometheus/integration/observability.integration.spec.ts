@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { StackDocker, jsonLine, nx, startNx, testStackEnv } from '@paws360/stack-testing';
 
-// A throwaway stack beside any developer stack: its own names, ports shifted by 26000
+// A throwaway stack beside any developer stack: its own names, ports shifted by 26500
 // (api 8080 → 34080, Prometheus 9090 → 35090). The data tier, the API, then the
 // observability profile on top: the stack-wide views (logs, stats, metrics) on real containers.
 const STACK = 'paws360-it-obs';
-const OFFSET = 26000;
+const OFFSET = 26500;
 const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const API = `http://127.0.0.1:${8080 + OFFSET}`;
