@@ -9,6 +9,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <title>PAWS360 stack console</title>
+<link rel="icon" href="data:,">
 <style>
   body { font: 14px system-ui, sans-serif; margin: 1rem 2rem; color: #222; }
   h1 { font-size: 1.3rem; } h2 { font-size: 1.05rem; margin-top: 1.5rem; }

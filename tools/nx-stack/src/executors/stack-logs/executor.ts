@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { palette } from '../../core/colour';
 import { untilInterrupted } from '../../core/interrupt';
+import { outputSettled } from '../../core/output';
 import { LOG_LEVELS } from '../../kinds/log-line';
 import type { LogQuery, SearchResult } from '../../observe/log-index';
 import { renderLogLines } from '../../observe/render-logs';
@@ -60,6 +61,7 @@ export default async function stackLogsExecutor(
     }
     const result = await searchStackLogs(file, ctx, query);
     print(result);
+    await outputSettled(result.lines.length);
     if (!parsed.json) {
       const shown = result.total > result.lines.length ? `the last ${result.lines.length} of ${result.total} matching lines (--limit=0 for all)` : `${result.total} matching line${result.total === 1 ? '' : 's'}`;
       deps.error(colours.dim(`${shown} from ${result.sync.containers} containers; index synced in ${result.sync.durationMs} ms (+${result.sync.added} lines), searched in ${result.searchMs} ms`));
