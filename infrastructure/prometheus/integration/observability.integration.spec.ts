@@ -60,32 +60,33 @@ afterAll(async () => {
 }, 5 * 60_000);
 
 describe('stack:logs', () => {
+  // Bounded queries: Nx can drop the tail of a task's very long output (see core/output.ts).
   it('one chronological view of every service', async () => {
-    const lines = await logs('--limit=0');
-    const services = new Set(lines.map((l) => l.service));
-    for (const service of ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'api']) expect([service, services.has(service)]).toEqual([service, true]);
+    const lines = await logs('--limit=500');
     const times = lines.map((l) => l.time);
     expect(times).toEqual([...times].sort());
-    // Every kind's lines carry their level.
-    for (const service of ['etcd', 'patroni', 'redis', 'sentinel', 'api']) {
-      expect([service, lines.some((l) => l.service === service && l.level !== undefined)]).toEqual([service, true]);
+    for (const service of ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'api']) {
+      const own = await logs(`--service=${service}`, '--limit=50');
+      expect([service, own.length > 0, own.every((l) => l.service === service)]).toEqual([service, true, true]);
+      // Every kind's lines carry their level (the router's first line is its entrypoint's, without one).
+      if (service !== 'router') expect([service, own.some((l) => l.level !== undefined)]).toEqual([service, true]);
     }
   });
 
   it('--service, --member, --level, --grep and --since filter', async () => {
-    const patroni = await logs('--service=patroni', '--limit=0');
+    const patroni = await logs('--service=patroni', '--limit=400');
     expect(patroni.length).toBeGreaterThan(0);
     expect(new Set(patroni.map((l) => l.service))).toEqual(new Set(['patroni']));
-    const member = await logs('--member=redis-2', '--limit=0');
+    const member = await logs('--member=redis-2', '--limit=200');
     expect(new Set(member.map((l) => l.container))).toEqual(new Set([`${STACK}-redis-2`]));
-    const warnings = await logs('--level=warn', '--limit=0');
+    const warnings = await logs('--level=warn', '--limit=200');
     for (const line of warnings) expect(['warn', 'error', 'fatal']).toContain(line.level);
-    const ready = await logs('--grep=ready to accept connections', '--limit=0');
+    const ready = await logs('--grep=ready to accept connections', '--limit=200');
     expect(ready.length).toBeGreaterThan(0);
     for (const line of ready) expect(line.text).toMatch(/ready to accept connections/);
     const cutoff = patroni[Math.floor(patroni.length / 2)].time;
-    const since = await logs(`--since=${cutoff}`, '--service=patroni', '--limit=0');
-    expect(since.length).toBeLessThan(patroni.length + 100);
+    const since = await logs(`--since=${cutoff}`, '--service=patroni', '--limit=400');
+    expect(since.length).toBeGreaterThan(0);
     for (const line of since) expect(line.time >= cutoff.slice(0, 19)).toBe(true);
   });
 

@@ -94,7 +94,8 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
     if (busy || clients.size === 0) return;
     busy = true;
     try {
-      const withStats = tick++ % 5 === 0;
+      // Resource use every fifth push, not the first: docker stats takes about a second, the first paint should not wait for it.
+      const withStats = tick++ % 5 === 4;
       const state = await consoleState(deps, index, withStats);
       last = { ...state, stats: state.stats ?? last?.stats };
       for (const client of clients) client.write(`data: ${JSON.stringify(last)}\n\n`);
