@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import { StackDocker, jsonLine, nx, startNx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 26500
-// (api 8080 → 34080, Prometheus 9090 → 35090). The data tier, the API, then the
+// (api 8080 → 34580, Prometheus 9090 → 35590, console 9400 → 35900). The data tier, the API, then the
 // observability profile on top: the stack-wide views (logs, stats, metrics) on real containers.
 const STACK = 'paws360-it-obs';
 const OFFSET = 26500;
