@@ -83,3 +83,28 @@ export async function powerCutRows(env: NodeJS.ProcessEnv, stack: string, router
     { measurement: 'rows lost in the power cut (acknowledged before the kill)', count: rows - present, goalCount: 0, runs: 1, note: `${present}/${rows} present` },
   ];
 }
+
+/** `stack:diff:staging --json` on the running stack, RUNS times: the plugin's time, the score, critical and warning counts. */
+export async function parityRows(env: NodeJS.ProcessEnv, runs: number): Promise<LaptopRow[]> {
+  const own: number[] = [];
+  const wall: number[] = [];
+  let last: { durationMs: number; summary: { score: number; critical: number; warning: number; compared: number } } | undefined;
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    const result = await nx(env, 'run', 'stack:diff:staging', '--json');
+    wall.push((performance.now() - started) / 1000);
+    const report = jsonLine<NonNullable<typeof last>>(result.output);
+    own.push(report.durationMs / 1000);
+    last = report;
+  }
+  const summary = last?.summary;
+  return [
+    { measurement: `stack:diff against staging on the running 15-member stack (${summary?.compared ?? '?'} parameters compared)`, pluginSeconds: median(own), cliSeconds: median(wall), goalSeconds: 1, runs },
+    {
+      measurement: `parity score of the local stack against staging (${summary?.critical ?? '?'} critical, ${summary?.warning ?? '?'} warnings)`,
+      count: summary?.score,
+      runs: 1,
+      note: 'goal ≥ 90 with 0 critical',
+    },
+  ];
+}

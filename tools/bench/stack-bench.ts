@@ -14,7 +14,7 @@ import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-p
 import { renderTimelines, timeline, type MemberTimeline } from './timeline';
 import { logSearchRows } from './logs-bench';
 import { appRows } from './apps-bench';
-import { powerCutRows, preflightRows } from './laptop-bench';
+import { parityRows, powerCutRows, preflightRows } from './laptop-bench';
 
 const STACK = 'paws360-bench';
 const env = testStackEnv(STACK, 33000);
@@ -465,7 +465,7 @@ async function main() {
     'laptop',
     async () => {
       await timed(['run-many', '-t', 'up']);
-      return [...(await preflightRows(env, RUNS)), ...(await powerCutRows(env, STACK, 5432 + 33000))];
+      return [...(await preflightRows(env, RUNS)), ...(await parityRows(env, RUNS)), ...(await powerCutRows(env, STACK, 5432 + 33000))];
     },
     () => nx(env, 'run-many', '-t', 'down', '--wipe'),
   );
