@@ -89,7 +89,12 @@ export function startNx(env: NodeJS.ProcessEnv, ...args: string[]): RunningNx {
     },
     interrupt(signal = 'SIGINT') {
       if (child.pid === undefined) throw new Error(`nx ${args.join(' ')} has no process to interrupt`);
-      process.kill(-child.pid, signal);
+      try {
+        process.kill(-child.pid, signal);
+      } catch (error) {
+        // Already gone (it exited by itself): nothing to interrupt, and its own failure is what the test reports.
+        if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+      }
     },
     exited,
   };

@@ -90,6 +90,13 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
   let last: ConsoleState | undefined;
   let tick = 0;
   let busy = false;
+  /** To every page still listening: a page that went away mid-write is dropped, never a crash of the console. */
+  const send = (text: string) => {
+    for (const client of clients) {
+      if (client.writableEnded || client.destroyed) clients.delete(client);
+      else client.write(text);
+    }
+  };
   const refresh = async () => {
     if (busy || clients.size === 0) return;
     busy = true;
@@ -98,9 +105,9 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
       const withStats = tick++ % 5 === 4;
       const state = await consoleState(deps, index, withStats);
       last = { ...state, stats: state.stats ?? last?.stats };
-      for (const client of clients) client.write(`data: ${JSON.stringify(last)}\n\n`);
+      send(`data: ${JSON.stringify(last)}\n\n`);
     } catch (error) {
-      for (const client of clients) client.write(`event: failure\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
+      send(`event: failure\ndata: ${JSON.stringify({ message: (error as Error).message })}\n\n`);
     } finally {
       busy = false;
     }
@@ -116,6 +123,7 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       clients.add(res);
       req.on('close', () => clients.delete(res));
+      res.on('error', () => clients.delete(res));
       if (last) res.write(`data: ${JSON.stringify(last)}\n\n`);
       void refresh();
     } else if (url.pathname === '/api/state') {
