@@ -8,20 +8,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { jsonLine, nx, startNx, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { median, type Row } from './rows';
 
-export interface AppRow {
-  measurement: string;
-  cliSeconds?: number;
-  pluginSeconds?: number;
-  goalSeconds?: number;
-  goalText?: string;
-  count?: number;
-  goalCount?: number;
-  runs: number;
-  note?: string;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 /** "12.5MiB / 256MiB" → bytes of the first figure. */
@@ -34,7 +22,7 @@ export function parseMemUsage(text: string): number {
 }
 
 /** Memory in use by every container of the stack right now (docker stats), summed per service. */
-export async function memoryAtRest(stack: string): Promise<AppRow[]> {
+export async function memoryAtRest(stack: string): Promise<Row[]> {
   const names = (await execa('docker', ['ps', '--filter', `label=io.paws360.stack=${stack}`, '--format', '{{.Names}}'])).stdout.split('\n').filter(Boolean);
   if (names.length === 0) throw new Error(`no running container in stack ${stack}`);
   const stats = (await execa('docker', ['stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}', ...names])).stdout.split('\n').filter(Boolean);
@@ -114,7 +102,7 @@ export interface AppBenchContext {
 }
 
 /** Seeds, then 2,000 cached student reads, 20 at a time, on loopback: p50/p95/p99. */
-export async function latencyRows(ctx: AppBenchContext): Promise<AppRow[]> {
+export async function latencyRows(ctx: AppBenchContext): Promise<Row[]> {
   const seeded = await nx(ctx.env, 'run', 'api:seed');
   if (seeded.exitCode !== 0) throw new Error(`nx run api:seed failed:\n${seeded.output.slice(-3000)}`);
   const list = (await (await fetch(`${ctx.api}/api/students?pageSize=1`)).json()) as { items: Array<{ id: number }> };
@@ -136,7 +124,7 @@ export async function latencyRows(ctx: AppBenchContext): Promise<AppRow[]> {
 }
 
 /** patroni:fail-leader, then 500 reads once it has recovered: how many fail (goal 0). */
-export async function failoverErrorRows(ctx: AppBenchContext): Promise<AppRow[]> {
+export async function failoverErrorRows(ctx: AppBenchContext): Promise<Row[]> {
   const result = await nx(ctx.env, 'run', 'patroni:fail-leader', '--json');
   const report = jsonLine<{ passed: boolean; measurements: Record<string, number> }>(result.output);
   await waitFor('the API healthy after the failover', async () => (await fetch(`${ctx.api}/actuator/health`).catch(() => undefined))?.status === 200, 120_000, 500);
@@ -152,7 +140,7 @@ export async function failoverErrorRows(ctx: AppBenchContext): Promise<AppRow[]>
 }
 
 /** api:rebuild after a source change, from the command's start until the new code answers. */
-export async function rebuildRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+export async function rebuildRows(ctx: AppBenchContext, runs: number): Promise<Row[]> {
   const seconds: number[] = [];
   for (let i = 0; i < runs; i++) {
     const marker = `bench-rebuild-${Date.now()}`;
@@ -179,7 +167,7 @@ export async function rebuildRows(ctx: AppBenchContext, runs: number): Promise<A
 }
 
 /** api:dev against the bench stack: a save → the restarted process answers with the change. */
-export async function devLoopRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+export async function devLoopRows(ctx: AppBenchContext, runs: number): Promise<Row[]> {
   const port = 8081;
   const base = `http://127.0.0.1:${port}`;
   const dev = startNx(ctx.env, 'run', 'api:dev');
@@ -214,7 +202,7 @@ export async function devLoopRows(ctx: AppBenchContext, runs: number): Promise<A
 }
 
 /** Every app-tier row, in an order that leaves the stack as it found it (healthy). */
-export async function appRows(ctx: AppBenchContext, runs: number): Promise<AppRow[]> {
+export async function appRows(ctx: AppBenchContext, runs: number): Promise<Row[]> {
   return [
     ...(await memoryAtRest(ctx.stack)),
     ...(await latencyRows(ctx)),

@@ -7,22 +7,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { StackDocker, jsonLine, nx, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { median, type Row } from './rows';
 
-export interface LaptopRow {
-  measurement: string;
-  cliSeconds?: number;
-  pluginSeconds?: number;
-  goalSeconds?: number;
-  count?: number;
-  goalCount?: number;
-  runs: number;
-  note?: string;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** `nx run stack:preflight --json`, RUNS times: the plugin's own time and the command's wall. */
-export async function preflightRows(env: NodeJS.ProcessEnv, runs: number): Promise<LaptopRow[]> {
+export async function preflightRows(env: NodeJS.ProcessEnv, runs: number): Promise<Row[]> {
   const own: number[] = [];
   const wall: number[] = [];
   let summary = '';
@@ -49,7 +38,7 @@ function routerClient(stack: string, port: number): Client {
  * seconds until the whole stack is fully healthy again, and how many of the
  * rows acknowledged before the kill are missing (goal 0).
  */
-export async function powerCutRows(env: NodeJS.ProcessEnv, stack: string, routerPort: number): Promise<LaptopRow[]> {
+export async function powerCutRows(env: NodeJS.ProcessEnv, stack: string, routerPort: number): Promise<Row[]> {
   const docker = new StackDocker(stack);
   const client = routerClient(stack, routerPort);
   await client.connect();
@@ -85,7 +74,7 @@ export async function powerCutRows(env: NodeJS.ProcessEnv, stack: string, router
 }
 
 /** `stack:diff:staging --json` on the running stack, RUNS times: the plugin's time, the score, critical and warning counts. */
-export async function parityRows(env: NodeJS.ProcessEnv, runs: number): Promise<LaptopRow[]> {
+export async function parityRows(env: NodeJS.ProcessEnv, runs: number): Promise<Row[]> {
   const own: number[] = [];
   const wall: number[] = [];
   let last: { durationMs: number; summary: { score: number; critical: number; warning: number; compared: number } } | undefined;

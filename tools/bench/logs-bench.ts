@@ -9,19 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LogIndex, logParserOf, type LogQuery, type LogSource, type ServiceKind } from '@paws360/nx-stack/api';
-
-export interface LogRow {
-  measurement: string;
-  pluginSeconds?: number;
-  goalSeconds?: number;
-  goalText?: string;
-  runs: number;
-  note?: string;
-}
+import { median, type Row } from './rows';
 
 export const LINES = 100_000;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The stack's 14 containers and a line in each one's own format (n: the line's number, t: its time). */
 const MEMBERS: Array<{ service: string; kind: ServiceKind; replicas: number; line: (n: number, t: Date) => string }> = [
@@ -62,7 +53,7 @@ function syntheticLogs(now: number): Array<{ source: LogSource; text: string }> 
   }));
 }
 
-export async function logSearchRows(runs: number): Promise<LogRow[]> {
+export async function logSearchRows(runs: number): Promise<Row[]> {
   const dir = mkdtempSync(join(tmpdir(), 'paws360-logs-bench-'));
   try {
     const now = Date.now();
@@ -89,7 +80,7 @@ export async function logSearchRows(runs: number): Promise<LogRow[]> {
       ['--since=10m (last 1,000 lines, the default limit)', { sinceMs: now - 600_000, limit: 1000 }, -1],
       ['no filter (last 1,000 of all 100,000 lines)', { limit: 1000 }, -1],
     ];
-    const rows: LogRow[] = [
+    const rows: Row[] = [
       {
         measurement: `log index: first sync of ${LINES.toLocaleString('en')} lines from 14 containers (parse + insert)`,
         pluginSeconds: median(builds),

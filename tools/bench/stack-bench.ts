@@ -14,6 +14,7 @@ import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-p
 import { renderTimelines, timeline, type MemberTimeline } from './timeline';
 import { logSearchRows } from './logs-bench';
 import { appRows } from './apps-bench';
+import { median, type Row } from './rows';
 import { parityRows, powerCutRows, preflightRows } from './laptop-bench';
 
 const STACK = 'paws360-bench';
@@ -21,23 +22,6 @@ const env = testStackEnv(STACK, 33000);
 const docker = new StackDocker(STACK);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
-interface Row {
-  measurement: string;
-  /** Median wall time of the whole `nx …` command, as a user waits for it. */
-  cliSeconds?: number;
-  /** What the plugin itself spent (its own timer), or what a simulation measured. */
-  pluginSeconds?: number;
-  goalSeconds?: number;
-  /** How the goal is shown when it is derived (e.g. "0.6× compose = 18.2 s"). */
-  goalText?: string;
-  /** For counts (rows lost): the value, compared with goalCount. */
-  count?: number;
-  goalCount?: number;
-  runs: number;
-  note?: string;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function timed(args: string[], expectSuccess = true): Promise<{ seconds: number; output: string }> {
   const started = performance.now();
