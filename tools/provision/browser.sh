@@ -7,12 +7,7 @@ set -euo pipefail
 
 CHROMIUM="${PAWS360_CHROMIUM:-/usr/bin/chromium}"
 
-log() { printf '[provision] %s\n' "$*"; }
-die() { printf '[provision] error: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ -x "$CHROMIUM" ]; then
   log "chromium already installed ($("$CHROMIUM" --version 2>/dev/null | head -1)): nothing to do"

@@ -15,25 +15,10 @@ DOCKERD_LOG="${DOCKERD_LOG:-/var/log/paws360-dockerd.log}"
 ENGINE_WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 PULL_TIMEOUT_SECONDS="${PULL_TIMEOUT_SECONDS:-20}"
 
-log() { printf '[provision] %s\n' "$*"; }
-die() { printf '[provision] error: %s\n' "$*" >&2; exit 1; }
+NO_APT_HINT="no Docker engine answers and this is not a Debian/Ubuntu host (no apt-get): install Docker yourself (Docker Desktop, or your distribution's docker package) and start it"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 engine_answers() { docker info >/dev/null 2>&1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-  command -v apt-get >/dev/null 2>&1 ||
-    die "no Docker engine answers and this is not a Debian/Ubuntu host (no apt-get): install Docker yourself (Docker Desktop, or your distribution's docker package) and start it"
-  # apt-get update once per run: package look-ups need fresh lists.
-  if [ -z "${APT_UPDATED:-}" ]; then
-    as_root apt-get update -qq
-    APT_UPDATED=1
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
 
 ensure_engine() {
   if engine_answers; then

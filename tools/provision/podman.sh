@@ -29,22 +29,9 @@ PODMAN_LOG="${PODMAN_LOG:-/var/log/paws360-podman.log}"
 CONTAINERS_CONF="${CONTAINERS_CONF_FILE:-/etc/containers/containers.conf}"
 ENGINE_WAIT_SECONDS="${ENGINE_WAIT_SECONDS:-60}"
 
-log() { printf '[provision podman] %s\n' "$*"; }
-die() { printf '[provision podman] error: %s\n' "$*" >&2; exit 1; }
-
-as_root() {
-  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
-
-apt_install() {
-  command -v apt-get >/dev/null 2>&1 ||
-    die "this is not a Debian/Ubuntu host (no apt-get): install podman (with netavark and aardvark-dns) yourself; on macOS use 'podman machine' (docs/podman.md)"
-  if [ -z "${APT_UPDATED:-}" ]; then
-    as_root apt-get update -qq
-    APT_UPDATED=1
-  fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-}
+PROVISION_TAG="provision podman"
+NO_APT_HINT="this is not a Debian/Ubuntu host (no apt-get): install podman (with netavark and aardvark-dns) yourself; on macOS use 'podman machine' (docs/podman.md)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_packages() {
   local wanted=(podman netavark aardvark-dns catatonit iptables) missing=() pkg
