@@ -4,6 +4,12 @@ import { join } from 'node:path';
 export interface PipelineDefinition {
   stages: string[];
   defaultBase: string;
+  /**
+   * Tasks at once (nx --parallel) unless the command line says otherwise. It
+   * also bounds the throwaway stacks the integration suites run at once: each
+   * suite is one task, and they may overlap.
+   */
+  parallel: number;
 }
 
 export const PIPELINE_FILE = 'tools/ci/pipeline.json';
@@ -13,7 +19,9 @@ export function loadPipeline(workspaceRoot: string): PipelineDefinition {
   if (!Array.isArray(raw.stages) || raw.stages.length === 0 || raw.stages.some((s) => typeof s !== 'string' || !/^[a-z][a-z0-9-]*$/.test(s))) {
     throw new Error(`${PIPELINE_FILE}: "stages" must be a non-empty list of target names`);
   }
-  return { stages: raw.stages, defaultBase: raw.defaultBase ?? 'main' };
+  const parallel = raw.parallel ?? 2;
+  if (!Number.isInteger(parallel) || parallel < 1) throw new Error(`${PIPELINE_FILE}: "parallel" must be a whole number of tasks, at least 1 (found ${JSON.stringify(raw.parallel)})`);
+  return { stages: raw.stages, defaultBase: raw.defaultBase ?? 'main', parallel };
 }
 
 export interface PipelineArgs {
@@ -55,5 +63,6 @@ export function nxArgs(pipeline: PipelineDefinition, args: PipelineArgs, env: No
     ? []
     : [`--base=${args.base ?? env.NX_BASE ?? pipeline.defaultBase}`, ...(args.head ?? env.NX_HEAD ? [`--head=${args.head ?? env.NX_HEAD}`] : [])];
   const selection = args.affected ? ['affected', '-t', ...ordered, ...range] : ['run-many', '-t', ...ordered];
-  return [...selection, ...args.passthrough];
+  const parallel = args.passthrough.some((a) => /^--parallel\b/.test(a)) ? [] : [`--parallel=${pipeline.parallel}`];
+  return [...selection, ...parallel, ...args.passthrough];
 }

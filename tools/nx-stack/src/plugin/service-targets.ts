@@ -163,8 +163,9 @@ export function serviceTargets(
       cache: true,
       inputs: integrationInputs(),
       outputs: [`{workspaceRoot}/dist/test-results/${name}/integration.xml`],
-      // One throwaway stack at a time: several clusters at once overload a laptop.
-      parallelism: false,
+      // Suites may overlap: each has its own stack name and port offset, and
+      // most of a suite is waiting (elections, failovers, TTLs). How many run
+      // at once is nx's --parallel (the pipeline sets it: tools/ci/pipeline.json).
       dependsOn: ['image'],
       options: {
         command: `jest -c jest.integration.config.cjs ${service.root}/integration`,
