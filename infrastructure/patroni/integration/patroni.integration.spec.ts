@@ -1,4 +1,5 @@
 import { StackDocker, jsonLine, nx, startNx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -251,4 +252,57 @@ describe('Patroni + router on a real engine', () => {
     // Well under patroni's 120 s start timeout: it never waited for the members.
     expect(Date.now() - started).toBeLessThan(60_000);
   });
+});
+
+describe('an up interrupted part-way (Ctrl-C or SIGTERM) leaves nothing the next up cannot finish', () => {
+  const names = async () => (await docker.containers()).map((c) => c.name).sort();
+  const all = [1, 2, 3].map((n) => `${STACK}-etcd-${n}`).concat([1, 2, 3].map(patroni), [`${STACK}-router-1`]).sort();
+
+  // Where each signal lands: Ctrl-C while Patroni bootstraps (its members exist, the router does not yet),
+  // SIGTERM while etcd's members are still being created.
+  const cases: Array<{ signal: NodeJS.Signals; when: string; ready: (present: string[]) => boolean }> = [
+    { signal: 'SIGINT', when: 'the Patroni members exist and the router does not', ready: (present) => present.some((n) => n.includes('-patroni-')) },
+    { signal: 'SIGTERM', when: 'the first etcd member exists', ready: (present) => present.some((n) => n.includes('-etcd-')) },
+  ];
+
+  for (const { signal, when, ready } of cases) {
+    it(`${signal} once ${when}: up exits non-zero with part of the stack created; the next up completes and the stack is healthy`, async () => {
+      expect((await wipe()).exitCode).toBe(0);
+      expect(await docker.containers()).toHaveLength(0);
+      const run = startNx(env, 'run', 'router:up');
+      let present: string[] = [];
+      await waitFor(
+        `${when} (router:up still running)`,
+        async () => {
+          present = await names();
+          return ready(present) || `${present.length} containers; output so far: ${run.output().split('\n').slice(-3).join(' | ')}`;
+        },
+        300_000,
+        100,
+      );
+      // What a terminal's Ctrl-C (or a system's SIGTERM) does: the signal to the whole process group.
+      run.interrupt(signal);
+      const interrupted = await run.exited;
+      console.log(`${signal}: interrupted with ${present.length} of ${all.length} containers (${present.join(', ')}); exit ${interrupted.exitCode}`);
+      expect({ exitCode: interrupted.exitCode === 0 ? 0 : 'non-zero', complete: interrupted.output.includes('7/7 components healthy') }).toEqual({ exitCode: 'non-zero', complete: false });
+      const left = await names();
+      expect(left.length).toBeGreaterThan(0);
+      expect(left.length).toBeLessThan(all.length);
+
+      const again = await nx(env, 'run', 'router:up');
+      expect({ exitCode: again.exitCode, output: again.exitCode === 0 ? '' : again.output }).toEqual({ exitCode: 0, output: '' });
+      expect(again.output).toContain('7/7 components healthy');
+      // Every member exists once and runs; one network; one leader with its replicas streaming.
+      const containers = await docker.containers();
+      expect(containers.map((c) => c.name).sort()).toEqual(all);
+      expect(containers.filter((c) => c.state !== 'running').map((c) => `${c.name}: ${c.state}`)).toEqual([]);
+      const networks = await execa('docker', ['network', 'ls', '--filter', `label=io.paws360.stack=${STACK}`, '--format', '{{.Name}}']);
+      expect(networks.stdout.trim().split('\n')).toEqual([`${STACK}-backend`]);
+      const { exitCode, json } = await health();
+      expect({ exitCode, healthy: json.healthy }).toEqual({ exitCode: 0, healthy: true });
+      expect(json.components.filter((c) => c.role === 'leader')).toHaveLength(1);
+      expect((await health('router')).json.healthy).toBe(true);
+      expect(await routerSql(5432, 'select pg_is_in_recovery()')).toBe('f');
+    });
+  }
 });
