@@ -166,3 +166,68 @@ describe('redis + sentinel on a real engine', () => {
     expect(await redisCli(1, 'GET', 'paws360:it:kept')).toBe('');
   });
 });
+
+describe('stack:recover repairs what the members do not fix by themselves', () => {
+  /** redis-cli against Sentinel n. */
+  const sentinelOn = async (n: number, ...args: string[]) => (await docker.exec(sentinelMember(n), ['redis-cli', '-p', '26379', ...args])).stdout.trim();
+  const setFailoverTimeout = (ms: number) => Promise.all([1, 2, 3].map((n) => sentinelOn(n, 'SENTINEL', 'SET', 'mymaster', 'failover-timeout', String(ms))));
+
+  it('a Redis replica pointing at a dead master and a Sentinel with a stale view: recover says each repair, the real clients agree after', async () => {
+    await up();
+    await waitFor('the stack to be healthy', async () => (await health('sentinel')).exitCode === 0 && (await health('redis')).exitCode === 0, 90_000, 1000);
+    const master = await masterMember();
+    const [replica, other] = [1, 2, 3].filter((n) => n !== master);
+    // The Sentinels re-point a replica of the wrong master themselves once their failover-timeout (10 s) has
+    // passed (+fix-slave-config): lengthened here, so that what fixes it is recover's repair, not them.
+    await setFailoverTimeout(600_000);
+    try {
+      // A replica of a master that no longer exists (a host name that does not resolve).
+      expect(await redisCli(replica, 'REPLICAOF', 'redis-gone', '6379')).toBe('OK');
+      // Sentinel 3 with a stale view: it monitors the other replica as the master.
+      expect(await sentinelOn(3, 'SENTINEL', 'REMOVE', 'mymaster')).toBe('OK');
+      expect(await sentinelOn(3, 'SENTINEL', 'MONITOR', 'mymaster', `redis-${other}`, '6379', '2')).toBe('OK');
+      await docker.exec(sentinelMember(3), ['sh', '-c', 'exec redis-cli -p 26379 SENTINEL SET mymaster auth-pass "$REDIS_PASSWORD"']);
+
+      const brokenRedis = (await health('redis')).json.components.find((c) => c.name === redisMember(replica));
+      expect(brokenRedis).toMatchObject({ status: 'unhealthy', role: 'replica' });
+      expect(brokenRedis!.detail).toContain(`replicates redis-gone, but the master is redis-${master}`);
+      const brokenSentinel = await health('sentinel');
+      expect(brokenSentinel.exitCode).not.toBe(0);
+      expect(brokenSentinel.json.components.find((c) => c.name === sentinelMember(3))!.detail).toContain(`sentinel-3: redis-${other}:6379`);
+
+      const result = await nx(env, 'run', 'stack:recover', '--services=redis,sentinel', '--settleSeconds=5', '--json');
+      const report = jsonLine<{ healthy: boolean; actions: Array<{ service: string; action: string }>; health: HealthJson[] }>(result.output);
+      console.log(`stack:recover: ${JSON.stringify(report.actions)}`);
+      expect({ exitCode: result.exitCode, healthy: report.healthy }).toEqual({ exitCode: 0, healthy: true });
+      expect(report.actions).toEqual(
+        expect.arrayContaining([
+          { service: 'redis', action: expect.stringContaining(`${redisMember(replica)}: replicated redis-gone:6379 (link `) },
+          { service: 'sentinel', action: expect.stringContaining(`${sentinelMember(3)}: monitored redis-${other}:6379, the other Sentinels redis-${master}:6379; now monitors redis-${master}:6379`) },
+        ]),
+      );
+      expect(report.actions.find((a) => a.service === 'redis')!.action).toContain(`now a replica of the master redis-${master}:6379`);
+      // Nothing else of the workspace was started on this stack.
+      expect((await docker.containers()).every((c) => ['redis', 'sentinel'].includes(c.labels['io.paws360.service']))).toBe(true);
+
+      // The real clients agree.
+      const info = await redisCli(replica, 'INFO', 'replication');
+      expect(info).toContain(`master_host:redis-${master}`);
+      expect(info).toContain('master_link_status:up');
+      for (const n of [1, 2, 3]) expect([n, (await sentinelOn(n, 'SENTINEL', 'get-master-addr-by-name', 'mymaster')).split('\n')[0]]).toEqual([n, `redis-${master}`]);
+      expect(await sentinelOn(3, 'SENTINEL', 'ckquorum', 'mymaster')).toMatch(/^OK 3 usable Sentinels/);
+      await waitFor(
+        'Sentinel 3 to see both replicas and both other Sentinels again',
+        async () => {
+          const seen = pairs((await sentinelOn(3, 'SENTINEL', 'master', 'mymaster')).split('\n'));
+          return (seen['num-slaves'] === '2' && seen['num-other-sentinels'] === '2') || JSON.stringify(seen);
+        },
+        60_000,
+        1000,
+      );
+      expect((await health('redis')).exitCode).toBe(0);
+      expect((await health('sentinel')).exitCode).toBe(0);
+    } finally {
+      await setFailoverTimeout(10_000);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { StackError } from '../core/errors';
 import { LABELS, stackLabels } from '../core/naming';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth, probeContext } from '../kinds/health';
@@ -6,7 +7,7 @@ import { kindModule } from '../kinds/registry';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { startLayers } from './start-order';
 import { upService, type UpDeps } from './up';
-import { waitFor } from './wait';
+import { StartFailedError, waitFor } from './wait';
 
 export interface RecoveryAction {
   service: string;
@@ -55,19 +56,33 @@ export async function clockSkews(runtime: ContainerRuntime, stack: string): Prom
 export async function recoverStack(
   deps: UpDeps,
   services: ServiceDefinition[],
-  options: { settleSeconds?: number; timeoutSeconds?: number } = {},
+  options: { settleSeconds?: number; timeoutSeconds?: number; only?: string[] } = {},
 ): Promise<RecoveryReport> {
   const started = Date.now();
   const actions: RecoveryAction[] = [];
   const warnings: string[] = [];
   const byName = new Map(services.map((s) => [s.name, s]));
-  for (const layer of startLayers(services)) {
+  const unknown = (options.only ?? []).filter((name) => !byName.has(name));
+  if (unknown.length) throw new StackError(`stack:recover --services: no service named ${unknown.join(', ')} (known: ${[...byName.keys()].join(', ')})`);
+  // Only these (and none of the others, not even their dependencies); every service still shapes the topology the members are told.
+  const only = options.only ?? [];
+  const selected = only.length ? services.filter((s) => only.includes(s.name)) : services;
+  const layers = startLayers(selected);
+  const timeoutOf = (service: ServiceDefinition) => options.timeoutSeconds ?? service.config.startTimeoutSeconds;
+  const settleSeconds = options.settleSeconds ?? 20;
+  const repair = async (service: ServiceDefinition, current: ServiceHealth) => {
+    const repairKind = kindModule(service.config.kind).repair;
+    const repaired = repairKind ? await repairKind(await probeContext(deps, service), current) : [];
+    actions.push(...repaired.map((action) => ({ service: service.name, action })));
+  };
+  for (const layer of layers) {
     const results = await Promise.all(
       layer.map((service) =>
         upService(deps, service, {
           services,
           until: 'ready',
-          timeoutSeconds: options.timeoutSeconds,
+          // Waited for below: a service that does not become ready on its own (Sentinels split on the master) is repaired first.
+          wait: false,
           dependencies: service.config.dependsOn.flatMap((name) => {
             const dependency = byName.get(name);
             return dependency ? [dependency] : [];
@@ -80,21 +95,32 @@ export async function recoverStack(
         if (action !== 'keep') actions.push({ service: layer[index].name, action: `${member}: ${action}` });
       }
     });
+    // What the next layer needs: ready on its own within settleSeconds, else after its kind's repair.
+    await Promise.all(
+      layer.map(async (service) => {
+        const ready = await waitFor(deps, service, 'ready', settleSeconds, { failOnCrash: true }).catch((error: unknown) => {
+          if (error instanceof StartFailedError) throw error;
+          return undefined;
+        });
+        if (ready) return;
+        await repair(service, await checkHealth(deps, service));
+        await waitFor(deps, service, 'ready', timeoutOf(service));
+      }),
+    );
   }
   const health: ServiceHealth[] = [];
-  for (const service of services) {
+  // Dependencies first: a Redis replica is repaired before the Sentinels that watch it are judged.
+  for (const service of layers.flat()) {
     let current = await checkHealth(deps, service);
     if (!current.healthy) {
       // Give members time to catch up on their own (replicas re-sync after a restart) before repairing anything.
-      current = await waitFor(deps, service, 'healthy', options.settleSeconds ?? 20)
+      current = await waitFor(deps, service, 'healthy', settleSeconds)
         .then((r) => r.health)
         .catch(() => checkHealth(deps, service));
     }
     if (!current.healthy) {
-      const repair = kindModule(service.config.kind).repair;
-      const repaired = repair ? await repair(await probeContext(deps, service), current) : [];
-      actions.push(...repaired.map((action) => ({ service: service.name, action })));
-      current = (await waitFor(deps, service, 'healthy', options.timeoutSeconds ?? service.config.startTimeoutSeconds)).health;
+      await repair(service, current);
+      current = (await waitFor(deps, service, 'healthy', timeoutOf(service))).health;
     }
     health.push(current);
   }

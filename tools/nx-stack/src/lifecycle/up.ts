@@ -36,6 +36,8 @@ export interface UpOptions {
   forceRecreate?: boolean;
   /** Rebuild the image without the engine's layer cache. */
   rebuild?: boolean;
+  /** false: return once the members are started, with their health as it is (the caller waits; stack:recover repairs first). */
+  wait?: boolean;
 }
 
 type Action = 'keep' | 'start' | 'unpause' | 'create' | 'recreate' | 'reconnect';
@@ -160,6 +162,10 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const changed = plan.filter((p) => p.action !== 'keep').map((p) => `${p.spec.name} (${p.action})`);
   if (changed.length) log(`${service.name}: ${changed.join(', ')}`);
   const until = options.until ?? 'healthy';
+  if (options.wait === false) {
+    const health = await checkHealth(deps, service);
+    return { image: image.tag, imageBuilt: image.built, actions, health, until, readiness: judge(service, health, until), durationMs: Date.now() - started };
+  }
   let waited: Awaited<ReturnType<typeof waitFor>>;
   try {
     waited = await waitFor(deps, service, until, options.timeoutSeconds ?? service.config.startTimeoutSeconds, { failOnCrash: true });

@@ -7,6 +7,7 @@ import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import upExecutor from '../up/executor';
 import recoverExecutor from './executor';
+import { KINDS } from '../../kinds/registry';
 
 describe('recover executor', () => {
   let ws: TestWorkspace;
@@ -43,5 +44,33 @@ describe('recover executor', () => {
     const { deps, errors } = testDeps(runtime, { probe: () => fakeProbe() });
     expect(await recoverExecutor({}, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
     expect(errors.join('\n')).toMatch(/warning: paws360-etcd-\d's clock is (29\.\d|30(\.\d)?) s behind the host's .* restart the engine/);
+  });
+
+  it('a service that does not become ready on its own (members split on who leads) is repaired by its kind, and the action listed', async () => {
+    let repaired = false;
+    const repair = jest.fn(async () => {
+      repaired = true;
+      return ['paws360-etcd-3: told the leader again'];
+    });
+    const original = KINDS.etcd.repair;
+    (KINDS.etcd as { repair?: typeof repair }).repair = repair;
+    try {
+      const probe = fakeProbe({ problem: (view) => (!repaired && view.member === 3 ? 'disagrees on the leader' : undefined), serving: () => repaired });
+      const { deps, logs } = testDeps(runtime, { probe: () => probe });
+      expect(await recoverExecutor({ settleSeconds: 0.05, timeoutSeconds: 5 }, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
+      expect(repair).toHaveBeenCalledTimes(1);
+      expect(logs.join('\n')).toContain('- etcd: paws360-etcd-3: told the leader again');
+    } finally {
+      (KINDS.etcd as { repair?: unknown }).repair = original;
+    }
+  });
+
+  it('--services limits it to those services; an unknown name is refused', async () => {
+    const { deps, logs } = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await recoverExecutor({ services: 'etcd', json: true }, ws.context('stack', 'recover'), deps)).toEqual({ success: true });
+    expect(JSON.parse(logs[0]).health.map((h: { service: string }) => h.service)).toEqual(['etcd']);
+    const refused = testDeps(runtime, { probe: () => fakeProbe() });
+    expect(await recoverExecutor({ services: 'etcd,nope' }, ws.context('stack', 'recover'), refused.deps)).toEqual({ success: false });
+    expect(refused.errors.join('\n')).toContain('no service named nope');
   });
 });

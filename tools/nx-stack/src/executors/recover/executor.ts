@@ -12,6 +12,11 @@ export const recoverOptions = z
     json: z.boolean().default(false),
     settleSeconds: z.number().positive().optional(),
     timeoutSeconds: z.number().positive().optional(),
+    /** Only these services (comma-separated): a stack that runs part of the workspace (redis and sentinel alone). */
+    services: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (v === undefined ? undefined : (Array.isArray(v) ? v : v.split(',')).map((s) => s.trim()).filter(Boolean))),
     ...stackTargetOptions,
   })
   .strict();
@@ -23,12 +28,12 @@ export default async function recoverExecutor(
   deps: ExecutorDeps = defaultDeps(),
 ): Promise<{ success: boolean }> {
   return runExecutor(deps, async () => {
-    const parsed = parseOptions(recoverOptions, options, 'recover');
+    const { services, ...parsed } = parseOptions(recoverOptions, options, 'recover');
     const target = onStack(deps, parsed);
     const stack = stackOf(target);
     // --json prints one line: up's own progress lines stay out of it.
     const log = parsed.json ? () => undefined : deps.log;
-    const report = await recoverStack({ ...target, log, stack, workspaceRoot: context.root }, allServices(context), parsed);
+    const report = await recoverStack({ ...target, log, stack, workspaceRoot: context.root }, allServices(context), { ...parsed, only: services });
     const healthy = report.health.every((h) => h.healthy);
     if (parsed.json) {
       deps.log(JSON.stringify({ stack, healthy, ...report }));

@@ -3,6 +3,7 @@ import { allHealthy, healthyHolderOf, roleServing } from '../readiness';
 import { REDIS_ROLES, redisProbe, type RedisRole } from './redis-probe';
 import { redisParity } from './parity';
 import { parseRedisLogLine } from '../log-line';
+import { repairRedis } from './repair';
 
 export { REDIS_ROLES, type RedisRole };
 
@@ -22,6 +23,8 @@ export const redisKind: KindModule<RedisRole> = {
   fullyHealthy: allHealthy,
   // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
   knows: ['sentinel'],
+  // A replica left pointing at a dead master (stack:recover).
+  repair: repairRedis,
   parity: redisParity,
   // Every member through redis_exporter.
   scrape: (s) => [{ job: s.name, targets: s.endpoints.redis ?? [], exporter: 'redis' }],

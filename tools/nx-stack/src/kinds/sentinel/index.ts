@@ -3,6 +3,7 @@ import { allHealthy, quorumServing } from '../readiness';
 import { DEFAULT_MASTER_NAME, SENTINEL_ROLES, sentinelProbe, type SentinelRole } from './sentinel-probe';
 import { sentinelParity } from './parity';
 import { parseRedisLogLine } from '../log-line';
+import { repairSentinel } from './repair';
 
 export { DEFAULT_MASTER_NAME, SENTINEL_ROLES, type SentinelRole };
 
@@ -14,6 +15,8 @@ export const sentinelKind: KindModule<SentinelRole> = {
   readyForDependents: (health) => quorumServing(health),
   fullyHealthy: allHealthy,
   knows: [],
+  // A Sentinel with a stale view of the master (stack:recover).
+  repair: repairSentinel,
   parity: sentinelParity,
   parseLogLine: parseRedisLogLine,
   simulations: [],
