@@ -322,4 +322,50 @@ describe('the API on the real stack', () => {
       return outcome[3] === 'hit' || JSON.stringify(outcome);
     }, 30_000);
   });
+
+  it('TC-024: an etcd key, a PostgreSQL row and a Redis key survive `npm run stop` and a start again, read back with etcdctl, psql and redis-cli', async () => {
+    expect((await nx(env, 'run', 'api:up')).exitCode).toBe(0);
+    const stamp = `tc024-${Date.now()}`;
+    const etcdctl = (n: number, ...args: string[]) => docker.exec(container('etcd', n), ['etcdctl', ...args]);
+    /** psql inside Patroni member n: through the router (the leader) by default, or that member's own server (`local`). */
+    const psql = async (n: number, sql: string, local = false) =>
+      (await docker.exec(container('patroni', n), ['sh', '-c', `PGPASSWORD="$POSTGRES_SUPERUSER_PASSWORD" psql -X -h ${local ? '/var/run/postgresql' : 'router-1'} -p 5432 -U postgres -d postgres -v ON_ERROR_STOP=1 -tAc "$1"`, 'sh', sql])).stdout.trim();
+    const redisCli = async (name: string, ...args: string[]) =>
+      (await docker.exec(name, ['sh', '-c', 'REDISCLI_AUTH="$REDIS_PASSWORD" exec redis-cli "$@"', 'sh', ...args])).stdout.trim();
+
+    await etcdctl(1, 'put', '/paws360/it/tc024', stamp);
+    await psql(1, `create table if not exists it_tc024 (v text primary key); insert into it_tc024 values ('${stamp}')`);
+    const master = await redisMaster();
+    expect(await redisCli(master, 'SET', 'paws360:it:tc024', stamp)).toBe('OK');
+    // Acknowledged by both replicas before the stop (what a client that waits for them knows is written).
+    expect(Number(await redisCli(master, 'WAIT', '2', '5000'))).toBe(2);
+
+    // What a developer types: `npm run stop` is `nx run-many -t down` without --wipe.
+    const stop = await execa('npm', ['run', 'stop'], { cwd: workspaceRoot, env, extendEnv: false, reject: false, all: true });
+    expect({ exitCode: stop.exitCode, output: stop.exitCode === 0 ? '' : stop.all }).toEqual({ exitCode: 0, output: '' });
+    expect(await docker.containers()).toHaveLength(0);
+    for (const service of ['etcd', 'patroni', 'redis', 'sentinel']) expect([service, (await docker.volumes(service)).length]).toEqual([service, 3]);
+
+    // `npm start` is `nx run-many -t up` then stack:health; this suite's stack is everything under the API (no frontend): api:up.
+    const start = await nx(env, 'run', 'api:up');
+    expect({ exitCode: start.exitCode, output: start.exitCode === 0 ? '' : start.output }).toEqual({ exitCode: 0, output: '' });
+    const stackHealth = jsonLine<{ services: Array<{ service: string; healthy: boolean }> }>((await nx(env, 'run', 'stack:health', '--json')).output);
+    const started = stackHealth.services.filter((s) => SERVICES.split(',').includes(s.service));
+    expect(started.map((s) => [s.service, s.healthy]).sort()).toEqual(SERVICES.split(',').map((s) => [s, true]).sort());
+
+    // etcd: every member has the key in its own copy (a serializable read is answered locally).
+    for (const n of [1, 2, 3]) {
+      expect([n, (await etcdctl(n, 'get', '/paws360/it/tc024', '--print-value-only', '--consistency=s')).stdout.trim()]).toEqual([n, stamp]);
+    }
+    // PostgreSQL: through the router, and on every member's own server once the replicas replay.
+    expect(await psql(1, `select v from it_tc024 where v = '${stamp}'`)).toBe(stamp);
+    for (const n of [1, 2, 3]) {
+      await waitFor(`patroni-${n} to have the row`, async () => (await psql(n, `select count(*) from it_tc024 where v = '${stamp}'`, true).catch((e: Error) => e.message)) === '1', 60_000, 1000);
+    }
+    // Redis: every member, master and replicas.
+    for (const n of [1, 2, 3]) {
+      await waitFor(`redis-${n} to have the key`, async () => (await redisCli(container('redis', n), 'GET', 'paws360:it:tc024').catch((e: Error) => e.message)) === stamp, 60_000, 1000);
+    }
+    await waitFor('API health UP', async () => (await health()).status === 200 || JSON.stringify((await health()).body), 60_000);
+  });
 });
