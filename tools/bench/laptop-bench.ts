@@ -97,3 +97,87 @@ export async function parityRows(env: NodeJS.ProcessEnv, runs: number): Promise<
     },
   ];
 }
+
+/** The data tier measured on both engines: what `npm test`'s Podman stage runs (HAProxy's resolver differs on Podman, docs/podman.md). */
+const PODMAN_TIER = 'etcd,patroni,redis,sentinel';
+/** Goal: the data tier formed on Podman within this many times the Docker time, on the same machine. */
+const PODMAN_RATIO_GOAL = 1.5;
+
+/** Podman's version when its binary is installed, undefined when it is not. */
+async function podmanVersion(): Promise<string | undefined> {
+  const { execa } = await import('execa');
+  const result = await execa('podman', ['--version'], { reject: false });
+  return result.exitCode === 0 ? result.stdout.trim().replace(/^podman version /, '') : undefined;
+}
+
+/** Whether the Docker-compatible API at `socket` answers GET /_ping with OK. */
+async function pingSocket(socket: string): Promise<boolean> {
+  const { get } = await import('node:http');
+  return new Promise((resolve) => {
+    const req = get({ socketPath: socket, path: '/_ping', timeout: 3000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve(res.statusCode === 200 && body === 'OK'));
+    });
+    req.on('error', () => resolve(false));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+/**
+ * The data tier from fresh volumes, images present, on Docker (the bench's
+ * own stack) and on Podman (its socket through DOCKER_HOST, a stack of its
+ * own at +36000), alternately RUNS times each so both see the same machine:
+ * the wall of `nx run-many -t up` until the tier is formed. The Podman row's
+ * goal is 1.5× the Docker median. Skipped, saying why, when Podman is not
+ * installed or its API does not answer.
+ */
+export async function podmanRows(dockerEnv: NodeJS.ProcessEnv, runs: number): Promise<Row[]> {
+  const host = process.env.PAWS360_PODMAN_HOST ?? 'unix:///run/podman/podman.sock';
+  const version = await podmanVersion();
+  const skipped = (why: string): Row[] => [{ measurement: `data tier formed on Podman: SKIPPED, ${why}`, runs: 0, goalText: `≤ ${PODMAN_RATIO_GOAL}× Docker` }];
+  if (!version) return skipped('Podman is not installed on this machine (sudo bash tools/provision/podman.sh installs and starts it)');
+  if (!(await pingSocket(host.replace(/^unix:\/\//, '')))) {
+    return skipped(`Podman ${version} is installed but no API answers at ${host} (sudo bash tools/provision/podman.sh starts it)`);
+  }
+  const podmanEnv: NodeJS.ProcessEnv = { ...dockerEnv, DOCKER_HOST: host, PAWS360_STACK: 'paws360-bench-podman', PAWS360_PORT_OFFSET: '36000' };
+  const wipe = (env: NodeJS.ProcessEnv) => nx(env, 'run-many', '-t', 'down', '-p', `${PODMAN_TIER},router,api`, '--wipe');
+  const up = async (env: NodeJS.ProcessEnv, engine: string) => {
+    const started = performance.now();
+    const result = await nx(env, 'run-many', '-t', 'up', '-p', PODMAN_TIER);
+    if (result.exitCode !== 0) throw new Error(`the data tier did not form on ${engine}:\n${result.output.slice(-3000)}`);
+    return (performance.now() - started) / 1000;
+  };
+  const docker: number[] = [];
+  const podman: number[] = [];
+  try {
+    // Images built in each engine's own store first: not part of the time.
+    for (const [env, engine] of [[dockerEnv, 'Docker'], [podmanEnv, 'Podman']] as const) {
+      const images = await nx(env, 'run-many', '-t', 'image', '-p', PODMAN_TIER);
+      if (images.exitCode !== 0) throw new Error(`the data tier's images did not build on ${engine}:\n${images.output.slice(-3000)}`);
+      await wipe(env);
+    }
+    for (let i = 0; i < runs; i++) {
+      docker.push(await up(dockerEnv, 'Docker'));
+      await wipe(dockerEnv);
+      podman.push(await up(podmanEnv, 'Podman'));
+      await wipe(podmanEnv);
+    }
+  } finally {
+    await wipe(podmanEnv);
+  }
+  const dockerMedian = median(docker);
+  const podmanMedian = median(podman);
+  const list = (values: number[]) => values.map((v) => v.toFixed(1)).join(', ');
+  return [
+    { measurement: `data tier formed on Docker from fresh volumes (nx run-many -t up for ${PODMAN_TIER})`, cliSeconds: dockerMedian, runs, note: `runs ${list(docker)} s` },
+    {
+      measurement: `data tier formed on Podman ${version} from fresh volumes (the same command, DOCKER_HOST=${host})`,
+      cliSeconds: podmanMedian,
+      goalSeconds: PODMAN_RATIO_GOAL * dockerMedian,
+      goalText: `≤ ${PODMAN_RATIO_GOAL}× Docker = ${(PODMAN_RATIO_GOAL * dockerMedian).toFixed(2)} s`,
+      runs,
+      note: `runs ${list(podman)} s; ${(podmanMedian / dockerMedian).toFixed(2)}× Docker`,
+    },
+  ];
+}
