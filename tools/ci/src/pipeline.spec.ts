@@ -48,6 +48,8 @@ describe('pipeline command', () => {
       expect(loadPipeline(root)).toEqual({ stages: ['lint', 'test'], defaultBase: 'main', parallel: 2 });
       writeFileSync(join(root, 'tools/ci/pipeline.json'), JSON.stringify({ stages: ['lint'], parallel: 0 }));
       expect(() => loadPipeline(root)).toThrow('"parallel" must be a whole number of tasks, at least 1 (found 0)');
+      writeFileSync(join(root, 'tools/ci/pipeline.json'), '{ "stages": ["lint"] "parallel": 2 }');
+      expect(() => loadPipeline(root)).toThrow(/^tools\/ci\/pipeline.json is not valid JSON: /);
       writeFileSync(join(root, 'tools/ci/pipeline.json'), JSON.stringify({ stages: [] }));
       expect(() => loadPipeline(root)).toThrow('"stages" must be a non-empty list of target names');
     } finally {

@@ -15,7 +15,12 @@ export interface PipelineDefinition {
 export const PIPELINE_FILE = 'tools/ci/pipeline.json';
 
 export function loadPipeline(workspaceRoot: string): PipelineDefinition {
-  const raw = JSON.parse(readFileSync(join(workspaceRoot, PIPELINE_FILE), 'utf8')) as Partial<PipelineDefinition>;
+  let raw: Partial<PipelineDefinition>;
+  try {
+    raw = JSON.parse(readFileSync(join(workspaceRoot, PIPELINE_FILE), 'utf8')) as Partial<PipelineDefinition>;
+  } catch (error) {
+    throw new Error(`${PIPELINE_FILE} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
   if (!Array.isArray(raw.stages) || raw.stages.length === 0 || raw.stages.some((s) => typeof s !== 'string' || !/^[a-z][a-z0-9-]*$/.test(s))) {
     throw new Error(`${PIPELINE_FILE}: "stages" must be a non-empty list of target names`);
   }
