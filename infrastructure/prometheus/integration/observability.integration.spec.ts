@@ -2,8 +2,20 @@ import { execa } from 'execa';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { StackDocker, jsonLine, nx, startNx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
+import { chromium, type BrowserContext } from 'playwright-core';
+import {
+  StackDocker,
+  consoleRenders,
+  firstHealthRender,
+  jsonLine,
+  lastPatroniFailover,
+  nx,
+  patroniLeaderShown,
+  recordConsoleRenders,
+  startNx,
+  testStackEnv,
+  workspaceRoot,
+} from '@paws360/stack-testing';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 26500
 // (api 8080 → 34580, Prometheus 9090 → 35590, console 9400 → 35900). The data tier, the API, then the
@@ -170,39 +182,74 @@ describe('the observability profile', () => {
 });
 
 describe('stack:console', () => {
+  const URL_LINE = /stack console on (http:\/\/127\.0\.0\.1:\d+\/)/;
+  let consoleNx: ReturnType<typeof startNx>;
+  let url: string;
+  let browser: BrowserContext;
+  let profile: string;
+  beforeAll(async () => {
+    profile = mkdtempSync(join(tmpdir(), 'paws360-console-'));
+    browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    consoleNx = startNx(env, 'run', 'stack:console');
+    await consoleNx.waitForOutput(URL_LINE, 120_000);
+    url = URL_LINE.exec(consoleNx.output())![1];
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    consoleNx?.interrupt();
+    await consoleNx?.exited;
+    rmSync(profile, { recursive: true, force: true });
+  }, 60_000);
+
+  /** A page of the console recording its renders (timed by the page), and the console errors it logs. */
+  async function open() {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    page.on('pageerror', (error) => errors.push(error.message));
+    await recordConsoleRenders(page);
+    await page.goto(url);
+    await page.waitForFunction("/^\\d+\\/\\d+ healthy$/.test(document.getElementById('summary').textContent)", undefined, { timeout: 30_000 });
+    const first = firstHealthRender(await consoleRenders(page))!;
+    return { page, errors, first };
+  }
+
   it('loads in a real browser (Debian chromium) with no console errors and shows every member healthy, the leaders and the logs', async () => {
-    const consoleNx = startNx(env, 'run', 'stack:console');
-    const profile = mkdtempSync(join(tmpdir(), 'paws360-console-'));
-    try {
-      await consoleNx.waitForOutput(/stack console on (http:\/\/127\.0\.0\.1:\d+\/)/, 120_000);
-      const url = /stack console on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(consoleNx.output())![1];
-      expect(url).toBe(`http://127.0.0.1:${9400 + OFFSET}/`);
-      const browser = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
-      try {
-        const page = await browser.newPage();
-        const errors: string[] = [];
-        page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-        page.on('pageerror', (error) => errors.push(error.message));
-        const started = Date.now();
-        await page.goto(url);
-        await page.waitForFunction("/^\\d+\\/\\d+ healthy$/.test(document.getElementById('summary').textContent)", undefined, { timeout: 30_000 });
-        process.stderr.write(`console: first state shown ${Date.now() - started} ms after load\n`);
-        // What stack:health counts (this stack runs the data tier and the api; the web app is not started, so it counts as absent).
-        const health = jsonLine<{ services: Array<{ components: Array<{ status: string }> }> }>((await nx(env, 'run', 'stack:health', '--json')).output);
-        const components = health.services.flatMap((s) => s.components);
-        const expected = `${components.filter((c) => c.status === 'healthy').length}/${components.length} healthy`;
-        expect(components.filter((c) => c.status === 'healthy').length).toBeGreaterThanOrEqual(14);
-        await page.waitForFunction(`document.getElementById('summary').textContent === ${JSON.stringify(expected)}`, undefined, { timeout: 30_000 });
-        expect(await page.textContent('#leaders')).toMatch(/patroni leader\/master: paws360-it-obs-patroni-\d/);
-        await page.waitForFunction("document.getElementById('logs').children.length > 0", undefined, { timeout: 15_000 });
-        expect(errors).toEqual([]);
-      } finally {
-        await browser.close();
-      }
-    } finally {
-      consoleNx.interrupt();
-      await consoleNx.exited;
-      rmSync(profile, { recursive: true, force: true });
-    }
+    expect(url).toBe(`http://127.0.0.1:${9400 + OFFSET}/`);
+    const { page, errors, first } = await open();
+    process.stderr.write(`console: first paint (every member's health shown) ${Math.round(first.sinceNavigation)} ms after navigation start\n`);
+    // What stack:health counts (this stack runs the data tier and the api; the web app is not started, so it counts as absent).
+    const health = jsonLine<{ services: Array<{ components: Array<{ status: string }> }> }>((await nx(env, 'run', 'stack:health', '--json')).output);
+    const components = health.services.flatMap((s) => s.components);
+    const expected = `${components.filter((c) => c.status === 'healthy').length}/${components.length} healthy`;
+    expect(components.filter((c) => c.status === 'healthy').length).toBeGreaterThanOrEqual(14);
+    await page.waitForFunction(`document.getElementById('summary').textContent === ${JSON.stringify(expected)}`, undefined, { timeout: 30_000 });
+    expect(await page.textContent('#leaders')).toMatch(/patroni leader\/master: paws360-it-obs-patroni-\d/);
+    await page.waitForFunction("document.getElementById('logs').children.length > 0", undefined, { timeout: 15_000 });
+    expect(errors).toEqual([]);
+    await page.close();
   });
+
+  it('reflects patroni:fail-leader: the new leader is shown soon after Patroni elects it', async () => {
+    const { page, errors, first } = await open();
+    const before = patroniLeaderShown(first);
+    expect(before).toMatch(/^paws360-it-obs-patroni-\d$/);
+    const simulation = await nx(env, 'run', 'patroni:fail-leader', '--json');
+    const report = jsonLine<{ scenario: string; passed: boolean; measurements: Record<string, unknown> }>(simulation.output.split('\n').filter((l) => l.includes('"scenario"')).join('\n'));
+    expect({ passed: report.passed, output: report.passed ? '' : simulation.output.slice(-4000) }).toEqual({ passed: true, output: '' });
+    // Patroni's own record of the election: the time PostgreSQL switched timeline on the new leader.
+    const election = await lastPatroniFailover(env);
+    expect(election).toBeDefined();
+    const newLeader = `paws360-it-obs-${election!.newLeader}`;
+    expect(newLeader).not.toBe(before);
+    // The simulation also restarted the old leader as a replica: by now the page has had ample time; a generous limit
+    // (the issue's 3 s is a benchmark goal, nx run stack:bench measures it), the delay logged.
+    await page.waitForFunction(`document.getElementById('leaders').textContent.includes('patroni leader/master: ${newLeader}')`, undefined, { timeout: 30_000 });
+    const shown = (await consoleRenders(page)).find((r) => patroniLeaderShown(r) === newLeader)!;
+    const delaySeconds = (shown.at - election!.at) / 1000;
+    process.stderr.write(`console: ${before} → ${newLeader} elected ${new Date(election!.at).toISOString()}, shown ${delaySeconds.toFixed(2)} s after the election\n`);
+    expect(delaySeconds).toBeLessThanOrEqual(30);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 5 * 60_000);
 });

@@ -1,2 +1,3 @@
 export * from './stack-cli';
 export * from './stack-docker';
+export * from './console-page';
