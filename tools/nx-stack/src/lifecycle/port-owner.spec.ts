@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
+import { isPortFree } from './port-check';
 import { findPortOwner, listeningInodes } from './port-owner';
 
 const TABLE = `  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode
@@ -21,6 +22,22 @@ describe('port owner', () => {
       const port = (server.address() as { port: number }).port;
       expect(findPortOwner(port)).toEqual({ pid: process.pid, command: expect.stringContaining('node') });
     } finally {
+      server.close();
+    }
+  });
+
+  linux('a port held as the local port of an outgoing connection is busy, yet no listener owns it (docs/troubleshooting.md)', async () => {
+    const server: Server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connect((server.address() as { port: number }).port, '127.0.0.1');
+    try {
+      await new Promise<void>((resolve, reject) => client.once('connect', resolve).once('error', reject));
+      // The kernel gave the connection a port of its ephemeral range, as it does for any outgoing connection.
+      const local = client.localPort as number;
+      expect(await isPortFree(local)).toBe(false);
+      expect(findPortOwner(local)).toBeUndefined();
+    } finally {
+      client.destroy();
       server.close();
     }
   });
