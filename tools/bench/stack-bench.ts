@@ -16,7 +16,7 @@ import { logSearchRows } from './logs-bench';
 import { consoleRows } from './console-bench';
 import { appRows } from './apps-bench';
 import { median, type Row } from './rows';
-import { parityRows, powerCutRows, preflightRows } from './laptop-bench';
+import { parityRows, podmanRows, powerCutRows, preflightRows } from './laptop-bench';
 
 const STACK = 'paws360-bench';
 const env = testStackEnv(STACK, 33000);
@@ -413,7 +413,7 @@ function renderMarkdown(rows: Row[]): string {
 
 async function main() {
   const started = new Date();
-  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,apps,laptop,console,pipeline,logs').split(',');
+  const sections = (process.env.BENCH_SECTIONS ?? 'etcd,cold,data,start,apps,laptop,console,podman,pipeline,logs').split(',');
   const rows: Row[] = [];
   const failures: string[] = [];
   /** A section that fails still leaves the other sections' numbers, and says why in the table. */
@@ -454,6 +454,8 @@ async function main() {
     },
     () => nx(env, 'run-many', '-t', 'down', '--wipe'),
   );
+  // The data tier on Podman against Docker on this machine (skipped, saying why, without Podman).
+  await section('podman', () => podmanRows(env, RUNS), () => nx(env, 'run-many', '-t', 'down', '--wipe'));
   // stack:console in Debian's chromium on the whole stack: first paint, a Patroni failover shown after the election.
   await section(
     'console',
