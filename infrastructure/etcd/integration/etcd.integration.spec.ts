@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { StackDocker, SUCCEEDED, jsonLine, nx, outcome, testStackEnv, waitFor } from '@paws360/stack-testing';
 import { createServer, type Server } from 'node:net';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 21000.
@@ -26,7 +26,7 @@ async function health(): Promise<{ exitCode: number; json: HealthJson }> {
 
 async function up() {
   const result = await nx(env, 'run', 'etcd:up');
-  expect({ exitCode: result.exitCode, output: result.output }).toMatchObject({ exitCode: 0 });
+  expect(outcome(result)).toEqual(SUCCEEDED);
   expect(result.output).toContain('3/3 components healthy');
   return result;
 }
@@ -98,13 +98,13 @@ describe('etcd on a real engine', () => {
   });
 
   it('down then up keeps the data; down --wipe then up starts empty', async () => {
-    expect((await nx(env, 'run', 'etcd:down')).exitCode).toBe(0);
+    expect(outcome(await nx(env, 'run', 'etcd:down'))).toEqual(SUCCEEDED);
     expect(await docker.containers('etcd')).toHaveLength(0);
     expect(await docker.volumes('etcd')).toHaveLength(3);
     await up();
     expect(await localGet(1, '/paws360/it/before')).toBe('kept');
 
-    expect((await nx(env, 'run', 'etcd:down', '--wipe')).exitCode).toBe(0);
+    expect(outcome(await nx(env, 'run', 'etcd:down', '--wipe'))).toEqual(SUCCEEDED);
     expect(await docker.volumes('etcd')).toHaveLength(0);
     await up();
     expect(await localGet(1, '/paws360/it/before')).toBe('');

@@ -100,6 +100,17 @@ export function startNx(env: NodeJS.ProcessEnv, ...args: string[]): RunningNx {
   };
 }
 
+/**
+ * What to assert on for a command that must succeed: its exit code, and its
+ * output's tail only when it failed, so a failure shows why in the test report.
+ */
+export function outcome(result: CliResult, tailChars = 4000): { exitCode: number; output: string } {
+  return { exitCode: result.exitCode, output: result.exitCode === 0 ? '' : result.output.slice(-tailChars) };
+}
+
+/** outcome() of a success. */
+export const SUCCEEDED = { exitCode: 0, output: '' } as const;
+
 /** The one JSON line a `--json` target printed (Nx adds its own lines around it). */
 export function jsonLine<T>(output: string): T {
   const line = output.split('\n').find((l) => l.trimStart().startsWith('{'));
