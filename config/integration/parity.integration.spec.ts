@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, testStackEnv, workspaceRoot, outcome, SUCCEEDED } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,7 +88,7 @@ describe('configuration parity on a real stack', () => {
 
   it('the same through Nx: nx run stack:diff:staging succeeds and prints the table and the score', async () => {
     const result = await nx(env, 'run', 'stack:diff:staging');
-    expect(result.exitCode).toBe(0);
+    expect(outcome(result)).toEqual(SUCCEEDED);
     expect(result.output).toMatch(/COMPONENT\s+PARAMETER\s+LOCAL\s+TARGET\s+STATUS\s+SEVERITY\s+FIX/);
     expect(result.output).toMatch(/paws360-it-parity vs staging: \d+ compared · 0 critical · .* parity \d+\/100/);
   });
@@ -110,7 +110,7 @@ describe('configuration parity on a real stack', () => {
     } finally {
       await redisCli(master, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
     }
-    expect((await diff('--target=staging')).exitCode).toBe(0);
+    expect(outcome(await diff('--target=staging'))).toEqual(SUCCEEDED);
   });
 
   it('TC-009: synchronous_mode off in a temp copy of the baseline is a critical difference with a fix, exit 2', async () => {

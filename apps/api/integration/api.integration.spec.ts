@@ -1,5 +1,5 @@
 import { createRuntime, stackHealth, workspaceServices } from '@paws360/nx-stack/api';
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot, outcome, SUCCEEDED } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -172,7 +172,7 @@ describe('the API on the real stack', () => {
   it('a second `up` of the whole chain changes nothing', async () => {
     const before = (await docker.containers()).map((c) => c.id).sort();
     const result = await nx(env, 'run', 'api:up');
-    expect(result.exitCode).toBe(0);
+    expect(outcome(result)).toEqual(SUCCEEDED);
     expect((await docker.containers()).map((c) => c.id).sort()).toEqual(before);
   });
 
@@ -324,7 +324,7 @@ describe('the API on the real stack', () => {
   });
 
   it('TC-024: an etcd key, a PostgreSQL row and a Redis key survive `npm run stop` and a start again, read back with etcdctl, psql and redis-cli', async () => {
-    expect((await nx(env, 'run', 'api:up')).exitCode).toBe(0);
+    expect(outcome(await nx(env, 'run', 'api:up'))).toEqual(SUCCEEDED);
     const stamp = `tc024-${Date.now()}`;
     const etcdctl = (n: number, ...args: string[]) => docker.exec(container('etcd', n), ['etcdctl', ...args]);
     /** psql inside Patroni member n: through the router (the leader) by default, or that member's own server (`local`). */

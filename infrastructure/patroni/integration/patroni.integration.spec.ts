@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, startNx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, startNx, testStackEnv, waitFor, workspaceRoot, outcome, SUCCEEDED } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -208,7 +208,7 @@ describe('Patroni + router on a real engine', () => {
   it('down then up keeps the data', async () => {
     await routerSql(5432, "create table if not exists it_kept (v text); insert into it_kept values ('kept')");
     const result = await nx(env, 'run-many', '-t', 'down', '-p', ...SERVICES);
-    expect(result.exitCode).toBe(0);
+    expect(outcome(result)).toEqual(SUCCEEDED);
     expect(await docker.containers()).toHaveLength(0);
     expect(await docker.volumes('patroni')).toHaveLength(3);
     await up();
@@ -232,7 +232,7 @@ describe('Patroni + router on a real engine', () => {
   it('down --wipe (patroni and etcd) then up gives a fresh cluster: another system identifier, no old rows', async () => {
     const before = await systemIdentifier();
     expect(before).toMatch(/^\d+$/);
-    expect((await wipe()).exitCode).toBe(0);
+    expect(outcome(await wipe())).toEqual(SUCCEEDED);
     expect(await docker.volumes()).toHaveLength(0);
     await up();
     const after = await systemIdentifier();
@@ -242,7 +242,7 @@ describe('Patroni + router on a real engine', () => {
   });
 
   it('start order: with etcd down, patroni:up alone fails at once naming etcd (not a timeout)', async () => {
-    expect((await nx(env, 'run', 'etcd:down')).exitCode).toBe(0);
+    expect(outcome(await nx(env, 'run', 'etcd:down'))).toEqual(SUCCEEDED);
     const started = Date.now();
     const result = await nx(env, 'run', 'patroni:up', '--excludeTaskDependencies');
     expect(result.exitCode).not.toBe(0);
@@ -267,7 +267,7 @@ describe('an up interrupted part-way (Ctrl-C or SIGTERM) leaves nothing the next
 
   for (const { signal, when, ready } of cases) {
     it(`${signal} once ${when}: up exits non-zero with part of the stack created; the next up completes and the stack is healthy`, async () => {
-      expect((await wipe()).exitCode).toBe(0);
+      expect(outcome(await wipe())).toEqual(SUCCEEDED);
       expect(await docker.containers()).toHaveLength(0);
       const run = startNx(env, 'run', 'router:up');
       let present: string[] = [];

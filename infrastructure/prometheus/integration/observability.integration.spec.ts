@@ -4,15 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import {
-  StackDocker,
   consoleRenders,
   firstHealthRender,
   jsonLine,
   lastPatroniFailover,
   nx,
+  outcome,
   patroniLeaderShown,
   recordConsoleRenders,
+  StackDocker,
   startNx,
+  SUCCEEDED,
   testStackEnv,
   workspaceRoot,
 } from '@paws360/stack-testing';
@@ -125,7 +127,7 @@ describe('stack:logs', () => {
 
   it('human output: one line per log line with member and level, and the footer', async () => {
     const result = await nx(env, 'run', 'stack:logs', '--service=etcd', '--limit=5');
-    expect(result.exitCode).toBe(0);
+    expect(outcome(result)).toEqual(SUCCEEDED);
     expect(result.output).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} etcd-\d +INFO /);
     expect(result.output).toMatch(/the last 5 of \d+ matching lines .* from \d+ containers; index synced in \d+ ms/);
   });
@@ -134,7 +136,7 @@ describe('stack:logs', () => {
 describe('stack:stats', () => {
   it('--json lists every container of the stack, totals their sums', async () => {
     const result = await nx(env, 'run', 'stack:stats', '--json');
-    expect(result.exitCode).toBe(0);
+    expect(outcome(result)).toEqual(SUCCEEDED);
     const stats = jsonLine<{ containers: Array<{ name: string; state: string; memoryBytes: number; cpuPercent: number }>; total: { memoryBytes: number } }>(result.output);
     const names = (await docker.containers()).map((c) => c.name).sort();
     expect(stats.containers.map((c) => c.name).sort()).toEqual(names);

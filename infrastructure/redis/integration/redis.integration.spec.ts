@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED } from '@paws360/stack-testing';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 23000.
 const STACK = 'paws360-it-redis';
@@ -147,7 +147,7 @@ describe('redis + sentinel on a real engine', () => {
     expect(await redisCli(master, 'SET', 'paws360:it:kept', 'yes')).toBe('OK');
     expect(Number(await redisCli(master, 'WAIT', '2', '5000'))).toBe(2);
 
-    expect((await downAll()).exitCode).toBe(0);
+    expect(outcome(await downAll())).toEqual(SUCCEEDED);
     expect(await docker.containers('redis')).toHaveLength(0);
     expect(await docker.containers('sentinel')).toHaveLength(0);
     expect(await docker.volumes('redis')).toHaveLength(3);
@@ -157,7 +157,7 @@ describe('redis + sentinel on a real engine', () => {
     expect(await masterMember()).toBe(master);
     for (const n of [1, 2, 3]) expect([n, await redisCli(n, 'GET', 'paws360:it:kept')]).toEqual([n, 'yes']);
 
-    expect((await downAll('--wipe')).exitCode).toBe(0);
+    expect(outcome(await downAll('--wipe'))).toEqual(SUCCEEDED);
     expect(await docker.volumes('redis')).toHaveLength(0);
     expect(await docker.volumes('sentinel')).toHaveLength(0);
     await up();
