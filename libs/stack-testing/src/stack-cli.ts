@@ -25,6 +25,10 @@ export function testStackEnv(stack: string, portOffset: number): NodeJS.ProcessE
     NX_NO_CLOUD: 'true',
     // Its containers belong to this process: nx run stack:prune removes them if it dies without cleaning up.
     PAWS360_OWNER_PID: String(process.pid),
+    // Nx 23 records every task a chain of nested nx processes runs under the chain's root process
+    // and stops a second invocation of one as a loop. Suites overlap in the pipeline, each running
+    // nx itself (two suites' etcd:down at once is no loop): each suite is the root of its own chain.
+    NX_INVOCATION_ROOT_PID: String(process.pid),
     // Plain progress lines, no colours: output is matched by the tests.
     CI: 'true',
     FORCE_COLOR: '0',

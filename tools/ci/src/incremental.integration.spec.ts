@@ -45,7 +45,10 @@ function project(name: string) {
 async function runMany(cwd: string, targets: string[], tasks: string[]) {
   const result = await execa(join(repoRoot, 'node_modules/.bin/nx'), ['run-many', '-t', ...targets, '--outputStyle=static'], {
     cwd,
-    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', PATH: process.env.PATH },
+    // Only these: nothing of the Nx run this spec runs in (NX_SKIP_NX_CACHE under --skip-nx-cache,
+    // its invocation root, its task ids) may leak into the fixture's own Nx.
+    env: { NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_ISOLATE_PLUGINS: 'false', CI: 'true', FORCE_COLOR: '0', PATH: process.env.PATH, HOME: process.env.HOME },
+    extendEnv: false,
     reject: false,
     all: true,
   });

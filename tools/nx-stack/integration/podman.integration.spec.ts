@@ -30,6 +30,8 @@ const env: NodeJS.ProcessEnv = {
   PAWS360_PORT_OFFSET: '24500',
   NX_DAEMON: 'false',
   NX_NO_CLOUD: 'true',
+  // The root of its own chain of nested nx runs (see testStackEnv in libs/stack-testing).
+  NX_INVOCATION_ROOT_PID: String(process.pid),
   CI: 'true',
   FORCE_COLOR: '0',
 };
