@@ -14,6 +14,7 @@ import { ComposePeer, findCompose, loadServices, memberHosts } from './compose-p
 import { renderTimelines, timeline, type MemberTimeline } from './timeline';
 import { logSearchRows } from './logs-bench';
 import { consoleRows } from './console-bench';
+import { observeRows } from './observe-bench';
 import { appRows } from './apps-bench';
 import { median, type Row } from './rows';
 import { parityRows, podmanRows, powerCutRows, preflightRows } from './laptop-bench';
@@ -456,12 +457,13 @@ async function main() {
   );
   // The data tier on Podman against Docker on this machine (skipped, saying why, without Podman).
   await section('podman', () => podmanRows(env, RUNS), () => nx(env, 'run-many', '-t', 'down', '--wipe'));
-  // stack:console in Debian's chromium on the whole stack: first paint, a Patroni failover shown after the election.
+  // stack:console in Debian's chromium on the whole stack: first paint, a Patroni failover shown after the election;
+  // then stack:observe: the metrics profile to every target up.
   await section(
     'console',
     async () => {
       await timed(['run-many', '-t', 'up']);
-      return consoleRows(env, RUNS);
+      return [...(await consoleRows(env, RUNS)), ...(await observeRows(env, RUNS))];
     },
     () => nx(env, 'run-many', '-t', 'down', '--wipe'),
   );
