@@ -1,0 +1,6 @@
+export interface SetupExecutorSchema {
+  json?: boolean;
+  provision?: boolean;
+  stack?: string;
+  portOffset?: number;
+}
