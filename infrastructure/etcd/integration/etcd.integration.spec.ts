@@ -1,4 +1,5 @@
 import { StackDocker, SUCCEEDED, jsonLine, nx, outcome, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { execa } from 'execa';
 import { createServer, type Server } from 'node:net';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 21000.
@@ -53,19 +54,28 @@ describe('etcd on a real engine', () => {
   });
 
   it('an image whose tag was removed is built again, never replayed from the Nx cache as present', async () => {
-    const first = await nx(env, 'run', 'etcd:image');
-    expect(outcome(first)).toEqual(SUCCEEDED);
-    const tag = /paws360\/etcd:[0-9a-f]{12}/.exec(first.output)?.[0];
-    expect(tag).toBeDefined();
-    // The image lives on under :latest: only its content-hash tag goes.
-    await docker.runtime.removeImage(tag!);
-    expect(await docker.runtime.imageId(tag!)).toBeUndefined();
+    // Its own image namespace: images are shared by every stack on the engine, and suites that overlap in
+    // the pipeline start etcd from paws360/etcd:<hash>; removing that tag under them would fail them, and
+    // their image tasks could build it again in between.
+    const own = { ...env, PAWS360_IMAGE_NAMESPACE: `${STACK}-images` };
+    try {
+      const first = await nx(own, 'run', 'etcd:image');
+      expect(outcome(first)).toEqual(SUCCEEDED);
+      const tag = new RegExp(`${STACK}-images/etcd:[0-9a-f]{12}`).exec(first.output)?.[0];
+      expect(tag).toBeDefined();
+      // The image lives on under :latest: only its content-hash tag goes.
+      await docker.runtime.removeImage(tag!);
+      expect(await docker.runtime.imageId(tag!)).toBeUndefined();
 
-    const second = await nx(env, 'run', 'etcd:image');
-    expect(outcome(second)).toEqual(SUCCEEDED);
-    expect(second.output).toContain(`built ${tag}`);
-    expect(second.output).not.toMatch(/local cache|remote cache/);
-    expect(await docker.runtime.imageId(tag!)).toBeDefined();
+      const second = await nx(own, 'run', 'etcd:image');
+      expect(outcome(second)).toEqual(SUCCEEDED);
+      expect(second.output).toContain(`built ${tag}`);
+      expect(second.output).not.toMatch(/local cache|remote cache/);
+      expect(await docker.runtime.imageId(tag!)).toBeDefined();
+    } finally {
+      const { stdout } = await execa('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', `${STACK}-images/etcd`]);
+      for (const ref of stdout.split('\n').filter(Boolean)) await docker.runtime.removeImage(ref).catch(() => undefined);
+    }
   });
 
   it('a second up on a healthy stack recreates nothing', async () => {

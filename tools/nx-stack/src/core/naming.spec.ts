@@ -6,6 +6,7 @@ import {
   containerName,
   hostPort,
   hostPortVariable,
+  imageNamespace,
   imageRepository,
   memberHostname,
   networkName,
@@ -25,12 +26,22 @@ describe('naming', () => {
   const etcd = service('etcd', [{ name: 'client', container: 2379, host: 2379 }]);
   const client = etcd.config.ports[0];
 
+  it('PAWS360_IMAGE_NAMESPACE names the image repositories (default paws360); a bad one is refused, naming the variable', () => {
+    expect(imageNamespace({})).toBe('paws360');
+    expect(imageNamespace({ PAWS360_IMAGE_NAMESPACE: ' ' })).toBe('paws360');
+    expect(imageNamespace({ PAWS360_IMAGE_NAMESPACE: 'paws360-it-etcd' })).toBe('paws360-it-etcd');
+    for (const bad of ['Upper', 'a//b', '-lead', 'a--b']) {
+      expect(() => imageNamespace({ PAWS360_IMAGE_NAMESPACE: bad })).toThrow(/PAWS360_IMAGE_NAMESPACE=".*" is not a valid image namespace/);
+    }
+  });
+
   it('names every object after the stack, the service and the member', () => {
     expect(containerName('paws360', 'etcd', 2)).toBe('paws360-etcd-2');
     expect(memberHostname('etcd', 2)).toBe('etcd-2');
     expect(networkName('dev')).toBe('dev-backend');
     expect(volumeName('paws360', 'etcd', 3, 'data')).toBe('paws360-etcd-3-data');
     expect(imageRepository('etcd')).toBe('paws360/etcd');
+    expect(imageRepository('etcd', 'paws360-it-etcd')).toBe('paws360-it-etcd/etcd');
     expect(serviceLabels('paws360', 'etcd')).toEqual({ [LABELS.stack]: 'paws360', [LABELS.service]: 'etcd' });
   });
 

@@ -34,7 +34,23 @@ export const memberHostname = (service: string, member: number) => `${service}-$
 export const networkName = (stack: string) => `${stack}-backend`;
 export const volumeName = (stack: string, service: string, member: number, volume: string) =>
   `${stack}-${service}-${member}-${volume}`;
-export const imageRepository = (service: string) => `paws360/${service}`;
+export const DEFAULT_IMAGE_NAMESPACE = 'paws360';
+
+/**
+ * The repository namespace of the images: PAWS360_IMAGE_NAMESPACE, default
+ * paws360 (paws360/<service>:<content hash>). Images are shared by every
+ * stack on the engine; a test that removes one uses a namespace of its own.
+ */
+export function imageNamespace(env: NodeJS.ProcessEnv = {}): string {
+  const value = env.PAWS360_IMAGE_NAMESPACE?.trim();
+  if (!value) return DEFAULT_IMAGE_NAMESPACE;
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)) {
+    throw new UserError(`PAWS360_IMAGE_NAMESPACE="${value}" is not a valid image namespace: use lowercase letters and digits, separated by single dots, dashes or underscores.`);
+  }
+  return value;
+}
+
+export const imageRepository = (service: string, namespace: string = DEFAULT_IMAGE_NAMESPACE) => `${namespace}/${service}`;
 
 export const stackLabels = (stack: string) => ({ [LABELS.stack]: stack });
 export const serviceLabels = (stack: string, service: string) => ({ ...stackLabels(stack), [LABELS.service]: service });

@@ -51,6 +51,18 @@ describe('image', () => {
     expect(runtime.builds).toHaveLength(2);
   });
 
+  it('a namespace of its own: its own tags, the same content hash, built beside the default one', async () => {
+    const shared = await ensureImage(runtime, ws.root, service());
+    const own = await ensureImage(runtime, ws.root, service(), { namespace: 'paws360-it-etcd' });
+    expect(own.tag).toBe(shared.tag.replace(/^paws360\//, 'paws360-it-etcd/'));
+    expect(own.hash).toBe(shared.hash);
+    expect(own.built).toBe(true);
+    expect(runtime.builds[1].tags).toEqual([own.tag, 'paws360-it-etcd/etcd:latest']);
+    // Removing the own tag leaves the shared one alone.
+    runtime.images.delete(own.tag);
+    expect((await ensureImage(runtime, ws.root, service())).built).toBe(false);
+  });
+
   it('force builds without cache even when the image is present', async () => {
     await ensureImage(runtime, ws.root, service());
     const forced = await ensureImage(runtime, ws.root, service(), { force: true });

@@ -22,7 +22,7 @@ export interface ImageResult extends ImagePlan {
 }
 
 /** Works out the image tag from the service's build inputs (reads files and base image ids, builds nothing). */
-export async function planImage(runtime: ContainerRuntime, workspaceRoot: string, service: ServiceDefinition): Promise<ImagePlan> {
+export async function planImage(runtime: ContainerRuntime, workspaceRoot: string, service: ServiceDefinition, namespace?: string): Promise<ImagePlan> {
   const contextDir = join(workspaceRoot, service.root, service.config.image.context);
   const dockerfile = service.config.image.dockerfile;
   let dockerfileText: string;
@@ -53,7 +53,7 @@ export async function planImage(runtime: ContainerRuntime, workspaceRoot: string
     files.sort();
   }
   const hash = contextHash(contextDir, dockerfile, files, baseIds);
-  return { tag: `${imageRepository(service.name)}:${hash.slice(0, 12)}`, hash, contextDir, dockerfile, files };
+  return { tag: `${imageRepository(service.name, namespace)}:${hash.slice(0, 12)}`, hash, contextDir, dockerfile, files };
 }
 
 /**
@@ -66,10 +66,10 @@ export async function ensureImage(
   runtime: ContainerRuntime,
   workspaceRoot: string,
   service: ServiceDefinition,
-  options: { force?: boolean; onLine?: (line: string) => void } = {},
+  options: { force?: boolean; onLine?: (line: string) => void; namespace?: string } = {},
 ): Promise<ImageResult> {
   const started = Date.now();
-  const plan = await planImage(runtime, workspaceRoot, service);
+  const plan = await planImage(runtime, workspaceRoot, service, options.namespace);
   const existing = await runtime.imageId(plan.tag);
   if (existing && !options.force) return { ...plan, id: existing, built: false, durationMs: Date.now() - started };
   await runtime.buildImage(
@@ -77,7 +77,7 @@ export async function ensureImage(
       contextDir: plan.contextDir,
       dockerfile: plan.dockerfile,
       files: plan.files,
-      tags: [plan.tag, `${imageRepository(service.name)}:latest`],
+      tags: [plan.tag, `${imageRepository(service.name, options.namespace)}:latest`],
       labels: { [LABELS.service]: service.name, [LABELS.imageHash]: plan.hash },
       noCache: options.force,
     },

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { LABELS } from '../core/naming';
+import { LABELS, imageNamespace } from '../core/naming';
 import {
   baselineEnvironments,
   baselineHash,
@@ -57,7 +57,7 @@ const limitsOf = (label: string | undefined) => Object.fromEntries((label ?? '')
 async function containerConfig(deps: ParityDeps, service: ServiceDefinition, services: ServiceDefinition[], running: MemberView[]): Promise<string | undefined> {
   if (service.config.image.buildTarget || running.length === 0) return undefined;
   try {
-    const image = await planImage(deps.runtime, deps.workspaceRoot, service);
+    const image = await planImage(deps.runtime, deps.workspaceRoot, service, imageNamespace(deps.env ?? {}));
     const secrets = readSecrets(deps.workspaceRoot, deps.stack, service.config.secrets);
     const specs = memberSpecs(deps.stack, service, image.tag, secrets, deps.env, topologyEnv(service, services));
     const stale = running.filter((view) => view.container?.labels[LABELS.configHash] !== specs[view.member - 1]?.configHash);

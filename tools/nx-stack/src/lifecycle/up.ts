@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { seconds } from '../core/progress';
-import { LABELS, hostPortVariable, networkName, serviceLabels, stackLabels } from '../core/naming';
+import { LABELS, hostPortVariable, imageNamespace, networkName, serviceLabels, stackLabels } from '../core/naming';
 import { ensureSecrets } from '../core/secrets';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth } from '../kinds/health';
@@ -91,6 +91,7 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   await awaitDependencies(deps, service, options.dependencies);
 
   const image = await ensureImage(runtime, deps.workspaceRoot, service, {
+    namespace: imageNamespace(deps.env ?? {}),
     force: options.rebuild,
     onLine: (line) => log(`  [build ${service.name}] ${line}`),
   });

@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { ensureImage } from '../../lifecycle/image';
+import { imageNamespace } from '../../core/naming';
 import { seconds } from '../../core/progress';
 import { currentService, defaultDeps, parseOptions, runExecutor, type ExecutorDeps } from '../executor-support';
 import type { ImageExecutorSchema } from './schema';
@@ -17,6 +18,7 @@ export default async function imageExecutor(
     const service = currentService(context);
     await deps.runtime.ping();
     const image = await ensureImage(deps.runtime, context.root, service, {
+      namespace: imageNamespace(deps.env),
       force,
       onLine: (line) => deps.log(`  ${line}`),
     });
