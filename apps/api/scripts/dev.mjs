@@ -1,6 +1,6 @@
 // `nx run api:dev`: the API from source against the running stack, restarted
 // on save. A save under src/ (seen through the OS's file notifications)
-// rebuilds one bundle with esbuild (tens of ms) and restarts Node on it,
+// rebuilds one bundle with esbuild (tens of ms) and restarts Node (the images' Node 22) on it,
 // which loads in a fraction of what transpiling TypeScript at start-up costs. The Node inspector listens on
 // 127.0.0.1:9229 for a debugger; source maps point it at src/.
 // The stack's addresses come from the environment (@paws360/nx-stack:run sets them).
@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, watch } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nodeBinary } from '../../../tools/node-runtime/node-binary.mjs';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const workspaceRoot = join(projectRoot, '..', '..');
@@ -42,10 +43,16 @@ const bundled = async () => {
 if (!(await bundled())) process.exit(1);
 
 const inspect = process.env.API_DEV_INSPECT ?? '127.0.0.1:9229';
+const node = nodeBinary();
 let child;
 let stopping = false;
 const start = () => {
-  child = spawn(process.execPath, [`--inspect=${inspect}`, '--enable-source-maps', join(outDir, 'main.js')], { stdio: 'inherit' });
+  // The images' Node.js (22), not the host's: the same runtime as in the stack, and V8's compile cache
+  // (NODE_COMPILE_CACHE, Node >= 22.1) makes each restart load its modules from cached code.
+  child = spawn(node, [`--inspect=${inspect}`, '--enable-source-maps', join(outDir, 'main.js')], {
+    stdio: 'inherit',
+    env: { ...process.env, NODE_COMPILE_CACHE: join(outDir, '.compile-cache') },
+  });
   const self = child;
   self.on('exit', (code, signal) => {
     if (stopping) process.exit(0);
