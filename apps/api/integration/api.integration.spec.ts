@@ -1,5 +1,5 @@
 import { createRuntime, stackHealth, workspaceServices } from '@paws360/nx-stack/api';
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot, outcome, SUCCEEDED } from '@paws360/stack-testing';
+import { jsonLine, nx, outcome, StackDocker, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -348,7 +348,7 @@ describe('the API on the real stack', () => {
 
     // `npm start` is `nx run-many -t up` then stack:health; this suite's stack is everything under the API (no frontend): api:up.
     const start = await nx(env, 'run', 'api:up');
-    expect({ exitCode: start.exitCode, output: start.exitCode === 0 ? '' : start.output }).toEqual({ exitCode: 0, output: '' });
+    expect(outcome(start)).toEqual(SUCCEEDED);
     const stackHealth = jsonLine<{ services: Array<{ service: string; healthy: boolean }> }>((await nx(env, 'run', 'stack:health', '--json')).output);
     const started = stackHealth.services.filter((s) => SERVICES.split(',').includes(s.service));
     expect(started.map((s) => [s.service, s.healthy]).sort()).toEqual(SERVICES.split(',').map((s) => [s, true]).sort());
