@@ -6,9 +6,9 @@ import { parseRedisLogLine } from '../log-line';
 import { repairRedis } from './repair';
 
 export { REDIS_ROLES, type RedisRole };
+export { REDIS_PASSWORD } from './names';
 
 const MASTER: RedisRole = 'master';
-export const REDIS_PASSWORD = 'REDIS_PASSWORD';
 
 /** The healthy master's container name. */
 export const redisMasterOf = (health: ServiceHealth) => healthyHolderOf(health, MASTER);

@@ -1,16 +1,15 @@
 import { StackError } from '../../core/errors';
 import { connectRedis, errorMessage, loadRedisClass, parseInfo, type RedisConnector } from '../../clients/redis';
 import type { MemberView, ProbeContext } from '../kind';
+import { REDIS_PASSWORD, REDIS_PORT_NAME } from './names';
 
-const REDIS_PORT = 'redis';
-const PASSWORD = 'REDIS_PASSWORD';
 
 /** The member that answers INFO with role:master right now (the one writes go to). */
 export async function findRedisMaster(ctx: ProbeContext, connect: RedisConnector = connectRedis): Promise<MemberView> {
   const reasons: string[] = [];
-  const password = ctx.secret(PASSWORD); // a stack started elsewhere has none here: say so, not NOAUTH
+  const password = ctx.secret(REDIS_PASSWORD); // a stack started elsewhere has none here: say so, not NOAUTH
   for (const member of ctx.members.filter((m) => m.running)) {
-    const port = member.hostPorts[REDIS_PORT];
+    const port = member.hostPorts[REDIS_PORT_NAME];
     try {
       const info = parseInfo(String(await connect(port, password, (link) => link.command('INFO', 'replication'))));
       if (info.role === 'master') return member;
@@ -35,7 +34,7 @@ export interface FlushResult {
 /** FLUSHALL on the master (the replicas follow through replication): the cache starts empty. */
 export async function flushRedis(ctx: ProbeContext, connect: RedisConnector = connectRedis): Promise<FlushResult> {
   const master = await findRedisMaster(ctx, connect);
-  return connect(master.hostPorts[REDIS_PORT], ctx.secret(PASSWORD), async (link) => {
+  return connect(master.hostPorts[REDIS_PORT_NAME], ctx.secret(REDIS_PASSWORD), async (link) => {
     const keyspace = parseInfo(String(await link.command('INFO', 'keyspace')));
     const keysRemoved = Object.values(keyspace).reduce((sum, value) => sum + Number(/keys=(\d+)/.exec(value)?.[1] ?? 0), 0);
     await link.command('FLUSHALL');
@@ -73,8 +72,8 @@ export async function monitorRedis(
       await sleep(1000, signal);
       continue;
     }
-    onNotice(`monitoring ${master.containerName} (127.0.0.1:${master.hostPorts[REDIS_PORT]}), the master; Ctrl-C to stop`);
-    const client = new Redis({ host: '127.0.0.1', port: master.hostPorts[REDIS_PORT], password: context.secret(PASSWORD) || undefined, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    onNotice(`monitoring ${master.containerName} (127.0.0.1:${master.hostPorts[REDIS_PORT_NAME]}), the master; Ctrl-C to stop`);
+    const client = new Redis({ host: '127.0.0.1', port: master.hostPorts[REDIS_PORT_NAME], password: context.secret(REDIS_PASSWORD) || undefined, lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
     client.on('error', () => undefined);
     try {
       await client.connect();

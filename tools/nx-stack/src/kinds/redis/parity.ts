@@ -3,9 +3,8 @@ import type { ParamValue } from '../../core/parity-values';
 import type { ServiceDefinition } from '../../core/service-config';
 import type { ProbeContext } from '../kind';
 import { confDirectives, readEveryMember, serviceFile, type KindParity, type LiveParameters } from '../parity';
+import { REDIS_PASSWORD, REDIS_PORT_NAME } from './names';
 
-const PASSWORD = 'REDIS_PASSWORD';
-const PORT = 'redis';
 
 /** The redis.conf settings compared (config/parameters.yaml), with Redis's own default for those the template leaves out. */
 export const REDIS_SETTINGS: Record<string, string> = {
@@ -27,7 +26,7 @@ export function redisDeclared(service: ServiceDefinition, workspaceRoot: string)
 export function redisLive(connect: RedisConnector = connectRedis) {
   return (ctx: ProbeContext): Promise<LiveParameters> =>
     readEveryMember(ctx.members, (view) =>
-      connect(view.hostPorts[PORT], ctx.secret(PASSWORD), async (link) => {
+      connect(view.hostPorts[REDIS_PORT_NAME], ctx.secret(REDIS_PASSWORD), async (link) => {
         // Sent together: one round trip's wait for all of them.
         const names = Object.keys(REDIS_SETTINGS);
         const [server, replication, ...replies] = await Promise.all([

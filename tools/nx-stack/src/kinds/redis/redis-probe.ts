@@ -1,9 +1,8 @@
 import { absentMember } from '../members';
 import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kind';
 import { connectRedis, errorMessage, parseCommaFields, parseInfo, type RedisConnector } from '../../clients/redis';
+import { REDIS_PASSWORD, REDIS_PORT_NAME } from './names';
 
-const REDIS_PORT = 'redis';
-const PASSWORD = 'REDIS_PASSWORD';
 
 /** The roles of a Redis member. */
 export const REDIS_ROLES = ['master', 'replica'] as const;
@@ -124,7 +123,7 @@ export function redisVerdict(states: RedisMemberState[]): ComponentHealth<RedisR
 async function memberInfo(connect: RedisConnector, ctx: ProbeContext, view: MemberView, section?: string): Promise<RedisMemberState> {
   if (!view.running) return { view };
   try {
-    const text = await connect(view.hostPorts[REDIS_PORT], ctx.secret(PASSWORD), (link) =>
+    const text = await connect(view.hostPorts[REDIS_PORT_NAME], ctx.secret(REDIS_PASSWORD), (link) =>
       section ? link.command('INFO', section) : link.command('INFO'),
     );
     return { view, info: parseInfo(String(text)) };
@@ -180,7 +179,7 @@ export function createRedisProbe(connect: RedisConnector = connectRedis): Servic
           memory: info?.used_memory_human ?? null,
           keys: info ? dbs.reduce((n, db) => n + db.keys, 0) : null,
           expires: info ? dbs.reduce((n, db) => n + db.expires, 0) : null,
-          endpoint: `127.0.0.1:${view.hostPorts[REDIS_PORT]}`,
+          endpoint: `127.0.0.1:${view.hostPorts[REDIS_PORT_NAME]}`,
         };
       }),
       facts: {

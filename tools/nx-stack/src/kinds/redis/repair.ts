@@ -1,9 +1,8 @@
 import { connectRedis, errorMessage, parseInfo, type RedisConnector } from '../../clients/redis';
 import type { ProbeContext, ServiceHealth } from '../kind';
 import { parseReplication } from './redis-probe';
+import { REDIS_PASSWORD, REDIS_PORT_NAME } from './names';
 
-const REDIS_PORT = 'redis';
-const PASSWORD = 'REDIS_PASSWORD';
 
 /**
  * A running replica that replicates anything but the one master (a dead
@@ -19,15 +18,15 @@ export function createRedisRepair(connect: RedisConnector = connectRedis) {
     if (masters.length !== 1) return [];
     const master = ctx.members.find((m) => m.containerName === masters[0].name);
     if (!master?.running) return [];
-    const masterPort = ctx.service.config.ports.find((p) => p.name === REDIS_PORT)?.container ?? 6379;
-    const password = ctx.secret(PASSWORD);
+    const masterPort = ctx.service.config.ports.find((p) => p.name === REDIS_PORT_NAME)?.container ?? 6379;
+    const password = ctx.secret(REDIS_PASSWORD);
     const actions: string[] = [];
     for (const component of health.components) {
       if (component.name === master.containerName || component.role !== 'replica' || component.status === 'healthy') continue;
       const member = ctx.members.find((m) => m.containerName === component.name);
       if (!member?.running) continue;
       try {
-        const action = await connect(member.hostPorts[REDIS_PORT], password, async (link) => {
+        const action = await connect(member.hostPorts[REDIS_PORT_NAME], password, async (link) => {
           const repl = parseReplication(parseInfo(String(await link.command('INFO', 'replication'))));
           if (repl.role !== 'replica' || (repl.masterHost === master.hostname && repl.masterPort === masterPort)) return undefined;
           await link.command('REPLICAOF', master.hostname, String(masterPort));
