@@ -20,9 +20,12 @@ try {
   process.exit(2);
 }
 console.log(`pipeline: nx ${args.join(' ')}`);
+// The same bound for the tasks a batch worker runs side by side (the plugin's executors run in
+// Nx batch mode, and a batch's worker does not see --parallel): tools/nx-stack/src/executors/batch.ts.
+const parallel = args.find((a) => /^--parallel=\d+$/.test(a))?.split('=')[1];
 const result = spawnSync('npx', ['nx', ...args], {
   cwd: workspaceRoot,
   stdio: 'inherit',
-  env: { ...process.env, [STAGE_REPORT_ENV]: '1' },
+  env: { ...process.env, [STAGE_REPORT_ENV]: '1', ...(parallel ? { NX_PARALLEL: parallel } : {}) },
 });
 process.exit(result.status ?? 1);

@@ -69,6 +69,14 @@ describe('executors.json', () => {
       expect(entry.description.length).toBeGreaterThan(10);
     });
 
+    it('runs in Nx batch mode when executors.json says so: the same shim’s `batch` export, preferred', () => {
+      const batched = entry as { implementation: string; batchImplementation?: string; preferBatch?: boolean };
+      if (!batched.batchImplementation) return expect(batched.preferBatch).toBeUndefined();
+      expect(batched.batchImplementation).toBe(`${entry.implementation}#batch`);
+      expect(batched.preferBatch).toBe(true);
+      expect(typeof module().batch).toBe('function');
+    });
+
     it('exports a default executor function and its zod options schema', () => {
       expect(typeof module().default).toBe('function');
       expect(zodOptions()).toBeDefined();

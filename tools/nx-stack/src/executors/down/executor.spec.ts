@@ -6,7 +6,9 @@ import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-con
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import upExecutor from '../up/executor';
-import downExecutor from './executor';
+import type { TaskGraph } from '@nx/devkit';
+import downExecutor, { batch, dependentsFirst } from './executor';
+import { batchOf } from '../batch';
 
 const VOLUMES = ['paws360-etcd-1-data', 'paws360-etcd-2-data', 'paws360-etcd-3-data'];
 
@@ -35,6 +37,40 @@ describe('down executor', () => {
     ]);
     // The last service going down takes the stack network with it.
     expect(runtime.networks.size).toBe(0);
+  });
+
+  it('in batch mode a service goes down after the services that depend on it (the reverse of start-up)', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'], ports: [] }) });
+    ws.addService('router', { config: serviceJson({ description: 'router', kind: 'router', replicas: 1, dependsOn: ['patroni'], ports: [] }) });
+    const up = testDeps(runtime, { probe: () => fakeProbe() }).deps;
+    expect(await upExecutor({}, ws.context('patroni'), up)).toEqual({ success: true });
+    expect(await upExecutor({}, ws.context('router'), up)).toEqual({ success: true });
+    runtime.resetCalls();
+    const nameOf = new Map([...runtime.containers].map(([id, c]) => [id, c.name]));
+    const task = (project: string) => ({ id: `${project}:down`, target: { project, target: 'down' }, overrides: {}, outputs: [], parallelism: true });
+    // As Nx hands them over: no edges between down tasks, the dependencies' first.
+    const taskGraph = {
+      roots: ['etcd:down', 'patroni:down', 'router:down'],
+      tasks: { 'etcd:down': task('etcd'), 'patroni:down': task('patroni'), 'router:down': task('router') },
+      dependencies: { 'etcd:down': [], 'patroni:down': [], 'router:down': [] },
+      continuousDependencies: {},
+    } as unknown as TaskGraph;
+    const context = { ...ws.context('etcd', 'down'), taskGraph };
+    expect(dependentsFirst(taskGraph, context)).toEqual({ 'etcd:down': ['patroni:down'], 'patroni:down': ['router:down'], 'router:down': [] });
+    const { deps } = testDeps(runtime);
+    const run = batchOf(downExecutor, () => deps, { after: dependentsFirst });
+    const results = [];
+    for await (const result of run(taskGraph, { 'etcd:down': {}, 'patroni:down': {}, 'router:down': {} }, {}, context)) results.push(result);
+    expect(results.map((r) => [r.task, r.result.success])).toEqual([
+      ['router:down', true],
+      ['patroni:down', true],
+      ['etcd:down', true],
+    ]);
+    const stopped = runtime.callsTo('stopContainer').map(([id]) => String(nameOf.get(String(id))).replace(/-\d+$/, ''));
+    expect([...new Set(stopped)]).toEqual(['paws360-router', 'paws360-patroni', 'paws360-etcd']);
+    expect(runtime.containers.size).toBe(0);
+    // The exported batch is the same, with the real deps.
+    expect(typeof batch).toBe('function');
   });
 
   it('--wipe also removes the service’s volumes', async () => {

@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { batchOf } from '../batch';
 import { z } from 'zod';
 import { confirmedHealth } from '../../kinds/health';
 import { renderHealth } from '../../kinds/render-health';
@@ -20,3 +21,6 @@ export default async function healthExecutor(
     return health.healthy;
   });
 }
+
+/** All of a run's health tasks in one worker (Nx batch mode, executors.json preferBatch): see ../batch.ts. */
+export const batch = batchOf(healthExecutor);

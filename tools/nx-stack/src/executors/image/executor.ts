@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { batchOf } from '../batch';
 import { z } from 'zod';
 import { ensureImage } from '../../lifecycle/image';
 import { imageNamespace } from '../../core/naming';
@@ -30,3 +31,6 @@ export default async function imageExecutor(
     return true;
   });
 }
+
+/** All of a run's image tasks in one worker (Nx batch mode, executors.json preferBatch): see ../batch.ts. */
+export const batch = batchOf(imageExecutor);

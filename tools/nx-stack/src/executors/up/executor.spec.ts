@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { TestWorkspace, serviceJson, testDeps } from '../../testing/executor-context';
 import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
+import type { TaskGraph } from '@nx/devkit';
+import { batchOf } from '../batch';
 import upExecutor from './executor';
 
 const MEMBERS = ['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3'];
@@ -106,6 +108,39 @@ describe('up executor', () => {
     expect(await upExecutor({}, ws.context('patroni'), deps)).toEqual({ success: true });
     expect(errors).toEqual([]);
     expect(runtime.containerNames().filter((n) => n.includes('patroni'))).toHaveLength(3);
+  });
+
+  it('in Nx batch mode, the run’s first tasks start together in one worker without finding each other’s port probes', async () => {
+    // etcd and a second cluster on other ports: both are first tasks of the run, and each checks every port of the run.
+    ws.addService('quorum', { config: serviceJson({ description: 'second cluster', ports: [{ name: 'client', container: 2379, host: 3379 }] }) });
+    const probing = new Set<number>();
+    // A real probe binds the port for a moment: a second probe of the same port meanwhile finds it taken.
+    const portFree = async (port: number) => {
+      if (probing.has(port)) return false;
+      probing.add(port);
+      await sleep(2);
+      probing.delete(port);
+      return true;
+    };
+    const { deps, logs } = testDeps(runtime, { probe: () => fakeProbe(), portFree });
+    const task = (project: string) => ({ id: `${project}:up`, target: { project, target: 'up' }, overrides: {}, outputs: [], parallelism: true });
+    const taskGraph = {
+      roots: ['etcd:up', 'quorum:up'],
+      tasks: { 'etcd:up': task('etcd'), 'quorum:up': task('quorum') },
+      dependencies: { 'etcd:up': [], 'quorum:up': [] },
+      continuousDependencies: {},
+    } as unknown as TaskGraph;
+    const context = { ...ws.context('etcd'), taskGraph };
+    const results = [];
+    for await (const result of batchOf(upExecutor, () => deps)(taskGraph, { 'etcd:up': {}, 'quorum:up': {} }, {}, context)) results.push(result);
+    expect(results.map((r) => [r.task, r.result.success, r.result.terminalOutput.includes('already in use')])).toEqual(
+      expect.arrayContaining([
+        ['etcd:up', true, false],
+        ['quorum:up', true, false],
+      ]),
+    );
+    expect(runtime.containerNames()).toHaveLength(6);
+    expect(logs).toEqual([]);
   });
 
   it('a createContainer failure on member 2 rolls back this run’s containers and volumes', async () => {

@@ -1,4 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { batchOf } from '../batch';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { upService } from '../../lifecycle/up';
@@ -31,6 +32,23 @@ export const upOptions = z
   })
   .strict();
 
+/**
+ * The run-wide checks, shared while in flight: in Nx batch mode the run's
+ * first tasks share one worker and start together, and two of them probing
+ * the same ports at the same moment would find each other's probe. A task
+ * that arrives while the check runs gets its verdict; one that comes later
+ * checks again, as a separate process always did.
+ */
+const runChecks = new Map<string, Promise<void>>();
+function oncePerRun(key: string, check: () => Promise<void>): Promise<void> {
+  let pending = runChecks.get(key);
+  if (!pending) {
+    pending = check().finally(() => runChecks.delete(key));
+    runChecks.set(key, pending);
+  }
+  return pending;
+}
+
 export default async function upExecutor(
   options: UpExecutorSchema,
   context: ExecutorContext,
@@ -48,8 +66,10 @@ export default async function upExecutor(
     // the run's first tasks before anything of the run exists; every task still checks its own ports.
     const run = runProjects(context).map(byName);
     if (plan.first) {
-      await assertRunPortsFree(stackDeps, run);
-      await resourceGate(stackDeps, run);
+      await oncePerRun(`${stackDeps.stack}:${stackDeps.env.PAWS360_PORT_OFFSET ?? ''}:${run.map((s) => s.name).join(',')}`, async () => {
+        await assertRunPortsFree(stackDeps, run);
+        await resourceGate(stackDeps, run);
+      });
     }
     // Drift on start, said once per run (by the first project of the run, by name): a baseline
     // of config/ changed since the stack was last in line with it (docs/parity.md).
@@ -75,3 +95,6 @@ export default async function upExecutor(
     return true;
   });
 }
+
+/** All of a run's up tasks in one worker (Nx batch mode, executors.json preferBatch): see ../batch.ts. */
+export const batch = batchOf(upExecutor);
