@@ -1,7 +1,8 @@
 // tar-fs 2 ships no types: the reference carries our declaration into every project that compiles this file.
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="../types/tar-fs.d.ts" />
-import Docker from 'dockerode';
+import type Dockerode from 'dockerode';
+import { Docker } from './dockerode-lean';
 import { PassThrough, type Readable } from 'node:stream';
 import { pack } from 'tar-fs';
 import type {
@@ -90,9 +91,9 @@ const labelFilters = (labels: Record<string, string>) => ({
 
 /** ContainerRuntime over dockerode; honours DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH). */
 export class DockerodeRuntime implements ContainerRuntime {
-  private readonly docker: Docker;
+  private readonly docker: Dockerode;
 
-  constructor(docker?: Docker) {
+  constructor(docker?: Dockerode) {
     // dockerode's default constructor reads DOCKER_HOST and friends itself.
     this.docker = docker ?? new Docker();
   }
