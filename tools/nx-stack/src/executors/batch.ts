@@ -33,16 +33,31 @@ export function batchParallelism(env: NodeJS.ProcessEnv, nxJsonParallel: unknown
  * terminal output (Nx prints them as the task completes), and one engine
  * client is shared by the whole batch.
  */
-export interface BatchOptions {
+export interface BatchOptions<O> {
   /**
    * More order inside the batch than the task graph gives: for each task id,
    * tasks of the batch it must wait for (they need not succeed: an order,
    * not a dependency). `down` uses it to stop dependents first.
    */
   after?: (taskGraph: TaskGraph, context: ExecutorContext) => Record<string, string[]>;
+  /**
+   * Called once before any task starts, with every task of the batch (its
+   * options, context and deps, whose lines are that task's output): work the
+   * tasks will need, started ahead of them. It must not throw or reject:
+   * the task that needs the work reports its failure.
+   */
+  prepare?: (tasks: Array<BatchTask<O>>, limit: number) => void;
 }
 
-export function batchOf<O>(executor: Executor<O>, makeDeps: () => ExecutorDeps = defaultDeps, options: BatchOptions = {}) {
+/** One task of a batch as the executor will see it. */
+export interface BatchTask<O> {
+  id: string;
+  options: O;
+  context: ExecutorContext;
+  deps: ExecutorDeps;
+}
+
+export function batchOf<O>(executor: Executor<O>, makeDeps: () => ExecutorDeps = defaultDeps, options: BatchOptions<O> = {}) {
   return async function* batch(
     taskGraph: TaskGraph,
     inputs: Record<string, O>,
@@ -59,26 +74,29 @@ export function batchOf<O>(executor: Executor<O>, makeDeps: () => ExecutorDeps =
     const order = options.after?.(taskGraph, context) ?? {};
     const after = (id: string) => (order[id] ?? []).filter((other) => other in taskGraph.tasks && other !== id);
 
-    const run = async (id: string): Promise<BatchTaskResult> => {
-      const task = taskGraph.tasks[id];
-      const lines: string[] = [];
-      const deps: ExecutorDeps = { ...shared, log: (line) => lines.push(line), error: (line) => lines.push(line) };
-      const taskContext: ExecutorContext = {
-        ...context,
-        projectName: task.target.project,
-        targetName: task.target.target,
-        configurationName: task.target.configuration,
-      };
+    // Each task's context and deps, whose lines are its terminal output.
+    const tasks = new Map(
+      ids.map((id): [string, BatchTask<O> & { output: string[] }] => {
+        const { project, target, configuration } = taskGraph.tasks[id].target;
+        const output: string[] = [];
+        const say = (line: string) => output.push(line);
+        const context_ = { ...context, projectName: project, targetName: target, configurationName: configuration };
+        return [id, { id, options: inputs[id], context: context_, deps: { ...shared, log: say, error: say }, output }];
+      }),
+    );
+    options.prepare?.([...tasks.values()], limit);
+
+    const run = async ({ id, options: taskOptions, context: taskContext, deps, output }: BatchTask<O> & { output: string[] }): Promise<BatchTaskResult> => {
       const startTime = Date.now();
       let success: boolean;
       try {
-        success = (await executor(inputs[id], taskContext, deps)).success;
+        success = (await executor(taskOptions, taskContext, deps)).success;
       } catch (error) {
         // The executors catch their own errors (runExecutor); this is a bug: keep its trace.
-        lines.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        output.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
         success = false;
       }
-      const terminalOutput = lines.length ? `${lines.join('\n')}\n` : '';
+      const terminalOutput = output.length ? `${output.join('\n')}\n` : '';
       return { task: id, result: { success, status: success ? 'success' : 'failure', terminalOutput, startTime, endTime: Date.now() } };
     };
 
@@ -100,8 +118,10 @@ export function batchOf<O>(executor: Executor<O>, makeDeps: () => ExecutorDeps =
         if (running.size >= limit) break;
         if (!inBatchDeps(id).every((dep) => outcome.get(dep) === 'success')) continue;
         if (!after(id).every((other) => outcome.has(other))) continue;
+        const task = tasks.get(id);
+        if (!task) continue;
         pending.delete(id);
-        running.set(id, run(id));
+        running.set(id, run(task));
       }
       if (!running.size) {
         if (pending.size) throw new Error(`batch: tasks ${[...pending].join(', ')} wait on each other (a dependency cycle)`);

@@ -51,6 +51,23 @@ describe('image', () => {
     expect(runtime.builds).toHaveLength(2);
   });
 
+  it('concurrent calls for one image share one build; a call after it settled asks the engine again', async () => {
+    const lines: string[] = [];
+    const [first, second] = await Promise.all([
+      ensureImage(runtime, ws.root, service(), { onLine: (l) => lines.push(l) }),
+      ensureImage(runtime, ws.root, service(), { onLine: () => lines.push('second caller') }),
+    ]);
+    expect(runtime.builds).toHaveLength(1);
+    expect(second).toBe(first);
+    expect(lines).toEqual(runtime.buildOutput);
+    runtime.images.delete(first.tag);
+    expect((await ensureImage(runtime, ws.root, service())).built).toBe(true);
+    expect(runtime.builds).toHaveLength(2);
+    // Another namespace or a forced build is another build.
+    await Promise.all([ensureImage(runtime, ws.root, service(), { namespace: 'other' }), ensureImage(runtime, ws.root, service(), { force: true })]);
+    expect(runtime.builds).toHaveLength(4);
+  });
+
   it('a namespace of its own: its own tags, the same content hash, built beside the default one', async () => {
     const shared = await ensureImage(runtime, ws.root, service());
     const own = await ensureImage(runtime, ws.root, service(), { namespace: 'paws360-it-etcd' });

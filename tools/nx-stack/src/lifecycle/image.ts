@@ -56,17 +56,40 @@ export async function planImage(runtime: ContainerRuntime, workspaceRoot: string
   return { tag: `${imageRepository(service.name, namespace)}:${hash.slice(0, 12)}`, hash, contextDir, dockerfile, files };
 }
 
+/** Builds in flight in this process, by workspace, service, namespace and force. */
+const building = new Map<string, Promise<ImageResult>>();
+
 /**
  * Makes sure the service's image for its current inputs exists: builds it
  * only when no image carries that content hash (or when `force`). Whether an
  * image is present is always asked of the engine, so a deleted image is
  * rebuilt, never reported as there.
+ *
+ * One build per image at a time in this process: a call while the same
+ * image is being ensured joins that call (its build lines go to the first
+ * caller's `onLine`). Nx batch mode runs a run's `up` tasks in one worker,
+ * which ensures their images ahead of them (executors/up: prewarmImages).
+ * Settled calls are not remembered: the next one asks the engine again.
  */
-export async function ensureImage(
+export function ensureImage(
   runtime: ContainerRuntime,
   workspaceRoot: string,
   service: ServiceDefinition,
   options: { force?: boolean; onLine?: (line: string) => void; namespace?: string } = {},
+): Promise<ImageResult> {
+  const key = [workspaceRoot, service.root, options.namespace ?? '', options.force ? 'force' : ''].join('\0');
+  const inFlight = building.get(key);
+  if (inFlight) return inFlight;
+  const started = ensureImageNow(runtime, workspaceRoot, service, options).finally(() => building.delete(key));
+  building.set(key, started);
+  return started;
+}
+
+async function ensureImageNow(
+  runtime: ContainerRuntime,
+  workspaceRoot: string,
+  service: ServiceDefinition,
+  options: { force?: boolean; onLine?: (line: string) => void; namespace?: string },
 ): Promise<ImageResult> {
   const started = Date.now();
   const plan = await planImage(runtime, workspaceRoot, service, options.namespace);

@@ -80,10 +80,10 @@ describe('createNodes', () => {
     expect(project.metadata?.targetGroups).toEqual({ Stack: Object.keys(targets) });
   });
 
-  it('up depends on the own image and on the dependencies’ up; no target is Nx-cached (they act on the engine)', async () => {
+  it('up depends on the dependencies’ up (it ensures its own image); no target is Nx-cached (they act on the engine)', async () => {
     const file = writeService('infrastructure/etcd', etcd);
     const targets = projectOf(await run([file]), file).project.targets!;
-    expect(targets.up.dependsOn).toEqual(['image', '^up']);
+    expect(targets.up.dependsOn).toEqual(['^up']);
     // image skips by content hash itself: an Nx replay could claim a deleted image.
     for (const name of ALL_TARGETS) expect(targets[name].cache).toBe(false);
     const ordered = ['up', 'deploy', 'smoke'];
@@ -113,7 +113,7 @@ describe('createNodes', () => {
     expect(inputs.some((i) => typeof i === 'object' && 'runtime' in i)).toBe(false);
   });
 
-  it('an app built by a build target: image and rebuild both run that target first (a rebuild must not ship the old bundle)', async () => {
+  it('an app built by a build target: image, up and rebuild all run that target first (none may ship the old bundle)', async () => {
     const file = writeService('apps/api', {
       description: 'api',
       kind: 'http',
@@ -124,6 +124,7 @@ describe('createNodes', () => {
     });
     const targets = projectOf(await run([file]), file).project.targets!;
     expect(targets.image.dependsOn).toEqual(['build']);
+    expect(targets.up.dependsOn).toEqual(['build', '^up']);
     expect(targets.rebuild.dependsOn).toEqual(['build']);
   });
 
@@ -150,7 +151,7 @@ describe('createNodes', () => {
     const file = writeService('infrastructure/etcd', etcd);
     const { project } = projectOf(await run([file], { targetPrefix: 'stack-' }), file);
     expect(Object.keys(project.targets!).sort()).toEqual(ALL_TARGETS.map((t) => `stack-${t}`).sort());
-    expect(project.targets!['stack-up'].dependsOn).toEqual(['stack-image', '^stack-up']);
+    expect(project.targets!['stack-up'].dependsOn).toEqual(['^stack-up']);
     expect(project.metadata?.targetGroups?.Stack).toEqual(Object.keys(project.targets!));
   });
 

@@ -89,7 +89,9 @@ export function serviceTargets(
     },
     up: {
       executor: `${PLUGIN}:up`,
-      dependsOn: ['image', '^up'],
+      // No separate image task: `up` ensures its own image (built only when its inputs changed), so
+      // `nx run etcd:up` on a healthy stack is one task. An app's image needs its build output first.
+      dependsOn: [...(buildTarget ? [buildTarget] : []), '^up'],
       cache: false,
       metadata: describe(`Start ${name} (${service.config.replicas} member${service.config.replicas > 1 ? 's' : ''}) and wait until it is healthy`),
     },

@@ -9,7 +9,7 @@ import { fakeProbe } from '../../testing/fake-probe';
 import { FakeRuntime } from '../../testing/fake-runtime';
 import type { TaskGraph } from '@nx/devkit';
 import { batchOf } from '../batch';
-import upExecutor from './executor';
+import upExecutor, { prewarmImages } from './executor';
 
 const MEMBERS = ['paws360-etcd-1', 'paws360-etcd-2', 'paws360-etcd-3'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -141,6 +141,31 @@ describe('up executor', () => {
     );
     expect(runtime.containerNames()).toHaveLength(6);
     expect(logs).toEqual([]);
+  });
+
+  it('in batch mode every task’s image is built at the start, side by side, not once the chain reaches it', async () => {
+    ws.addService('patroni', { config: serviceJson({ description: 'patroni', kind: 'patroni', dependsOn: ['etcd'], ports: [] }) });
+    runtime.latencyMs.buildImage = 20;
+    const { deps } = testDeps(runtime, { probe: () => fakeProbe() });
+    const task = (project: string) => ({ id: `${project}:up`, target: { project, target: 'up' }, overrides: {}, outputs: [], parallelism: true });
+    const taskGraph = {
+      roots: ['etcd:up'],
+      tasks: { 'etcd:up': task('etcd'), 'patroni:up': task('patroni') },
+      dependencies: { 'etcd:up': [], 'patroni:up': ['etcd:up'] },
+      continuousDependencies: {},
+    } as unknown as TaskGraph;
+    const results = [];
+    const run = batchOf(upExecutor, () => deps, { prepare: prewarmImages });
+    for await (const result of run(taskGraph, { 'etcd:up': {}, 'patroni:up': {} }, {}, { ...ws.context('etcd'), taskGraph })) results.push(result);
+    expect(results.map((r) => [r.task, r.result.success])).toEqual([
+      ['etcd:up', true],
+      ['patroni:up', true],
+    ]);
+    // Both builds before etcd's first container, one build each: patroni's up joined its build.
+    const order = runtime.calls.map((c) => c.method).filter((m) => m === 'buildImage' || m === 'createContainer');
+    expect(order.slice(0, 3)).toEqual(['buildImage', 'buildImage', 'createContainer']);
+    expect(runtime.builds.map((b) => b.labels[Object.keys(b.labels)[0]]).sort()).toEqual(['etcd', 'patroni']);
+    expect(results[1].result.terminalOutput).toMatch(/patroni: (built image|image .* is up to date)/);
   });
 
   it('a createContainer failure on member 2 rolls back this run’s containers and volumes', async () => {

@@ -1,5 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { batchOf } from '../batch';
+import { batchOf, type BatchTask } from '../batch';
+import { ensureImage } from '../../lifecycle/image';
+import { imageNamespace } from '../../core/naming';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { upService } from '../../lifecycle/up';
@@ -96,5 +98,34 @@ export default async function upExecutor(
   });
 }
 
-/** All of a run's up tasks in one worker (Nx batch mode, executors.json preferBatch): see ../batch.ts. */
-export const batch = batchOf(upExecutor);
+/**
+ * Batch mode's head start for `up`: `up` builds its own image when its
+ * inputs changed (it has no separate image task, so `nx run etcd:up` is one
+ * task), and in a batch every task's image is ensured at once, at most the
+ * batch's parallelism at a time. Missing images of a run build side by side,
+ * not one per link of the start-up chain; each `up` joins its own image's
+ * build in flight (lifecycle/image.ts). A failure here is left to the task,
+ * which reports it.
+ */
+export function prewarmImages(tasks: Array<BatchTask<UpExecutorSchema>>, limit: number): void {
+  const queue = [...tasks];
+  const worker = async () => {
+    for (let task = queue.shift(); task; task = queue.shift()) {
+      const { deps, context, options } = task;
+      try {
+        const service = currentService(context);
+        await ensureImage(deps.runtime, context.root, service, {
+          namespace: imageNamespace(deps.env),
+          force: options?.rebuild === true,
+          onLine: (line) => deps.log(`  [build ${service.name}] ${line}`),
+        });
+      } catch {
+        // The task's own ensureImage (in upService) builds again and reports why it failed.
+      }
+    }
+  };
+  for (let i = 0; i < Math.max(1, limit); i++) void worker();
+}
+
+/** All of a run's up tasks in one worker (Nx batch mode, executors.json preferBatch), their images ensured ahead: see ../batch.ts. */
+export const batch = batchOf(upExecutor, defaultDeps, { prepare: prewarmImages });
