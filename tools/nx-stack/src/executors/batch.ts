@@ -21,18 +21,6 @@ export function batchParallelism(env: NodeJS.ProcessEnv, nxJsonParallel: unknown
   return 3;
 }
 
-/**
- * Nx batch mode for one of our executors (executors.json `batchImplementation`
- * with `preferBatch`): every task of a run with this executor runs in one
- * worker process instead of one forked process each, which spares each task
- * Nx's own start-up in a child (about 0.5 s here) and our module loading.
- * Tasks start as soon as their dependencies inside the batch succeeded (Nx
- * only batches tasks whose other dependencies are done), at most
- * `batchParallelism` at once; a task whose dependency failed is reported
- * skipped, like Nx does outside a batch. Each task's lines are its own
- * terminal output (Nx prints them as the task completes), and one engine
- * client is shared by the whole batch.
- */
 export interface BatchOptions<O> {
   /**
    * More order inside the batch than the task graph gives: for each task id,
@@ -57,6 +45,18 @@ export interface BatchTask<O> {
   deps: ExecutorDeps;
 }
 
+/**
+ * Nx batch mode for one of our executors (executors.json `batchImplementation`
+ * with `preferBatch`): every task of a run with this executor runs in one
+ * worker process instead of one forked process each, which spares each task
+ * Nx's own start-up in a child (about 0.5 s here) and our module loading.
+ * Tasks start as soon as their dependencies inside the batch succeeded (Nx
+ * only batches tasks whose other dependencies are done), at most
+ * `batchParallelism` at once; a task whose dependency failed is reported
+ * skipped, like Nx does outside a batch. Each task's lines are its own
+ * terminal output (Nx prints them as the task completes), and one engine
+ * client is shared by the whole batch.
+ */
 export function batchOf<O>(executor: Executor<O>, makeDeps: () => ExecutorDeps = defaultDeps, options: BatchOptions<O> = {}) {
   return async function* batch(
     taskGraph: TaskGraph,
