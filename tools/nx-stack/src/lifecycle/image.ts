@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { UserError } from '../core/errors';
+import { InFlight } from '../core/in-flight';
 import type { ServiceDefinition } from '../core/service-config';
 import type { ContainerRuntime } from '../runtime/container-runtime';
 import { baseImages, contextHash, listContextFiles } from './build-context';
@@ -57,7 +58,7 @@ export async function planImage(runtime: ContainerRuntime, workspaceRoot: string
 }
 
 /** Builds in flight in this process, by workspace, service, namespace and force. */
-const building = new Map<string, Promise<ImageResult>>();
+const building = new InFlight<ImageResult>();
 
 /**
  * Makes sure the service's image for its current inputs exists: builds it
@@ -78,11 +79,7 @@ export function ensureImage(
   options: { force?: boolean; onLine?: (line: string) => void; namespace?: string } = {},
 ): Promise<ImageResult> {
   const key = [workspaceRoot, service.root, options.namespace ?? '', options.force ? 'force' : ''].join('\0');
-  const inFlight = building.get(key);
-  if (inFlight) return inFlight;
-  const started = ensureImageNow(runtime, workspaceRoot, service, options).finally(() => building.delete(key));
-  building.set(key, started);
-  return started;
+  return building.run(key, () => ensureImageNow(runtime, workspaceRoot, service, options));
 }
 
 async function ensureImageNow(

@@ -2,6 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { batchOf, type BatchTask } from '../batch';
 import { ensureImage } from '../../lifecycle/image';
 import { imageNamespace } from '../../core/naming';
+import { InFlight } from '../../core/in-flight';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { upService } from '../../lifecycle/up';
@@ -41,15 +42,7 @@ export const upOptions = z
  * that arrives while the check runs gets its verdict; one that comes later
  * checks again, as a separate process always did.
  */
-const runChecks = new Map<string, Promise<void>>();
-function oncePerRun(key: string, check: () => Promise<void>): Promise<void> {
-  let pending = runChecks.get(key);
-  if (!pending) {
-    pending = check().finally(() => runChecks.delete(key));
-    runChecks.set(key, pending);
-  }
-  return pending;
-}
+const runChecks = new InFlight<void>();
 
 export default async function upExecutor(
   options: UpExecutorSchema,
@@ -68,7 +61,7 @@ export default async function upExecutor(
     // the run's first tasks before anything of the run exists; every task still checks its own ports.
     const run = runProjects(context).map(byName);
     if (plan.first) {
-      await oncePerRun(`${stackDeps.stack}:${stackDeps.env.PAWS360_PORT_OFFSET ?? ''}:${run.map((s) => s.name).join(',')}`, async () => {
+      await runChecks.run(`${stackDeps.stack}:${stackDeps.env.PAWS360_PORT_OFFSET ?? ''}:${run.map((s) => s.name).join(',')}`, async () => {
         await assertRunPortsFree(stackDeps, run);
         await resourceGate(stackDeps, run);
       });
