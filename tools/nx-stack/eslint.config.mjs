@@ -6,7 +6,7 @@ export default [
   ...baseConfig,
   { ignores: ['**/nx-stack/dist/**'] },
   {
-    files: ['**/nx-stack/index.js', '**/nx-stack/executors/*.js', '**/nx-stack/build.cjs'],
+    files: ['**/nx-stack/index.js', '**/nx-stack/executors/*.js', '**/nx-stack/build.cjs', '**/nx-stack/install-entry.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', __filename: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

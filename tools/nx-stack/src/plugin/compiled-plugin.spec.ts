@@ -21,8 +21,29 @@ describe('the compiled plugin', () => {
       resolveNxPlugin(name: string, root: string, paths: string[]): Promise<{ pluginPath: string; shouldRegisterTSTranspiler: boolean }>;
     };
     const resolved = await resolveNxPlugin('@paws360/nx-stack', WORKSPACE, [WORKSPACE]);
-    expect(relative(WORKSPACE, resolved.pluginPath)).toBe(join('tools', 'nx-stack', 'index.js'));
+    // Through the installed entry (install-entry.cjs), which forwards to tools/nx-stack/index.js.
+    expect(relative(WORKSPACE, resolved.pluginPath)).toBe(join('node_modules', '@paws360', 'nx-stack', 'index.js'));
     expect(resolved.shouldRegisterTSTranspiler).toBe(false);
+  }, 30_000);
+
+  it('Nx uses it as an installed package: resolving an executor loads no TypeScript', () => {
+    // In a fresh process, as an Nx task worker does: a workspace-local (symlinked) package would make
+    // Nx read the root tsconfig through the TypeScript API for each executor (install-entry.cjs).
+    const probe = `
+      const { getExecutorInformation } = require('nx/src/command-line/run/executor-utils');
+      // The plugin's project as the graph has it: what lets Nx find a workspace-local package's sources.
+      const projects = { 'nx-stack': { name: 'nx-stack', root: 'tools/nx-stack', targets: {} } };
+      const info = getExecutorInformation('@paws360/nx-stack', 'health', process.argv[1], projects);
+      const loaded = Object.keys(require.cache);
+      process.stdout.write(JSON.stringify({
+        typescript: loaded.filter((path) => path.includes('/node_modules/typescript/')).length,
+        options: Object.keys(info.schema.properties).sort(),
+        batch: typeof info.batchImplementationFactory,
+      }));`;
+    const result = JSON.parse(execFileSync(process.execPath, ['-e', probe, WORKSPACE], { cwd: WORKSPACE, encoding: 'utf8' })) as { typescript: number; options: string[]; batch: string };
+    expect(result.options).toEqual(expect.arrayContaining(['json', 'portOffset', 'stack']));
+    expect(result.batch).toBe('function');
+    expect(result.typescript).toBe(0);
   }, 30_000);
 
   it('every executor is a JavaScript shim that checks the build and loads its bundle from dist/', () => {
@@ -41,7 +62,7 @@ describe('the compiled plugin', () => {
     beforeEach(() => {
       // A copy of the package (build script, manifest, sources) with the workspace's node_modules.
       root = mkdtempSync(join(tmpdir(), 'nx-stack-build-'));
-      for (const entry of ['build.cjs', 'executors.json', 'package.json', 'src']) cpSync(join(PACKAGE, entry), join(root, entry), { recursive: true });
+      for (const entry of ['build.cjs', 'install-entry.cjs', 'executors.json', 'package.json', 'src']) cpSync(join(PACKAGE, entry), join(root, entry), { recursive: true });
       symlinkSync(join(WORKSPACE, 'node_modules'), join(root, 'node_modules'), 'dir');
     });
     afterEach(() => rmSync(root, { recursive: true, force: true }));
