@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadPipeline, nxArgs, parseArgs } from './pipeline';
+import { loadPipeline, nxArgs, parseArgs, STAGE_REPORT_ENV } from './pipeline';
 
 const pipeline = { stages: ['lint', 'test', 'build', 'integration'], defaultBase: 'main', parallel: 2 };
 
@@ -55,5 +55,12 @@ describe('pipeline command', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('STAGE_REPORT_ENV', () => {
+  it("is the variable the plugin reads to print the stage table", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(STAGE_REPORT_ENV).toBe((require('@paws360/nx-stack') as { STAGE_REPORT_ENV: string }).STAGE_REPORT_ENV);
   });
 });

@@ -14,6 +14,14 @@ export interface PipelineDefinition {
 
 export const PIPELINE_FILE = 'tools/ci/pipeline.json';
 
+/**
+ * Set for the pipeline's nx run: the nx-stack plugin then prints the stage table
+ * (tools/nx-stack/src/pipeline/stage-report.ts, the same name; pipeline.spec.ts
+ * checks that they agree). Named here so the runner does not load the whole
+ * plugin (0.3 s) to read one string.
+ */
+export const STAGE_REPORT_ENV = 'PAWS360_STAGE_REPORT';
+
 export function loadPipeline(workspaceRoot: string): PipelineDefinition {
   let raw: Partial<PipelineDefinition>;
   try {

@@ -1,4 +1,3 @@
-import { parse as parseYaml } from 'yaml';
 import { httpJson } from '../../clients/http';
 import { patroniCluster, patroniStatus } from '../../clients/patroni';
 import { withPg } from '../../clients/postgres';
@@ -7,6 +6,10 @@ import type { ServiceDefinition } from '../../core/service-config';
 import type { ProbeContext } from '../kind';
 import { problemOf, readEveryMember, serviceFile, type KindParity, type LiveParameters } from '../parity';
 import { API_PORT, POSTGRES_PORT } from './patroni-probe';
+
+/** yaml is loaded on first use: only the parity check reads patroni.yml, not every command that loads the kind. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parseYaml = (text: string): unknown => (require('yaml') as typeof import('yaml')).parse(text);
 
 const SUPERUSER_PASSWORD = 'POSTGRES_SUPERUSER_PASSWORD';
 const TIMEOUT_MS = 1500;
