@@ -90,12 +90,12 @@ describe('createNodes', () => {
     for (const name of ALL_TARGETS.filter((t) => !ordered.includes(t))) expect(targets[name].dependsOn ?? []).toEqual([]);
   });
 
-  it('deploy and smoke act on the staging stack (plugin option), after image and the dependencies’ deploy', async () => {
+  it('deploy and smoke act on the staging stack (plugin option), after image, the dependencies’ deploy and every integration suite', async () => {
     const file = writeService('infrastructure/etcd', etcd);
     const targets = projectOf(await run([file]), file).project.targets!;
     expect(targets.deploy).toMatchObject({
       executor: '@paws360/nx-stack:up',
-      dependsOn: ['image', '^deploy'],
+      dependsOn: ['image', '^deploy', { target: 'integration', projects: '*' }],
       options: { stack: 'paws360-staging', portOffset: 10000 },
     });
     expect(targets.smoke).toMatchObject({ executor: '@paws360/nx-stack:health', dependsOn: ['deploy'], options: { stack: 'paws360-staging' } });

@@ -140,12 +140,15 @@ export function serviceTargets(
     targets[operation.name] = { executor: `${PLUGIN}:${operation.name}`, cache: false, metadata: describe(operation.description) };
   }
   // The pipeline's last two stages: the service brought up on the staging stack
-  // from the images just built (after its own tests and its dependencies'
-  // deploys), then checked there.
+  // from the images just built, after its dependencies' deploys and once every
+  // integration suite of the workspace passed (a staging deploy follows the
+  // whole test gate, as in a CD pipeline), then checked there. Gating on every
+  // suite also lets the whole stack's deploys be one batch, and its smokes
+  // another, in a rerun (docs/pipeline.md).
   if (!profile) targets.deploy = {
     executor: `${PLUGIN}:up`,
     cache: false,
-    dependsOn: ['image', '^deploy', ...(features.integrationTests ? ['integration'] : [])],
+    dependsOn: ['image', '^deploy', { target: 'integration', projects: '*' }],
     options: { stack: staging.stack, portOffset: staging.portOffset },
     metadata: describe(`Pipeline: start ${name} on the staging stack ${staging.stack} (ports +${staging.portOffset})`),
   };
