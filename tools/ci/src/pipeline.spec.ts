@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STAGE_REPORT_ENV as PLUGIN_STAGE_REPORT_ENV } from '@paws360/nx-stack';
 import { loadPipeline, nxArgs, parseArgs, STAGE_REPORT_ENV } from './pipeline';
 
 const pipeline = { stages: ['lint', 'test', 'build', 'integration'], defaultBase: 'main', parallel: 2 };
@@ -59,8 +60,7 @@ describe('pipeline command', () => {
 });
 
 describe('STAGE_REPORT_ENV', () => {
-  it("is the variable the plugin reads to print the stage table", () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    expect(STAGE_REPORT_ENV).toBe((require('@paws360/nx-stack') as { STAGE_REPORT_ENV: string }).STAGE_REPORT_ENV);
+  it('is the variable the plugin reads to print the stage table', () => {
+    expect(STAGE_REPORT_ENV).toBe(PLUGIN_STAGE_REPORT_ENV);
   });
 });
