@@ -194,7 +194,7 @@ describe('Patroni + router on a real engine', () => {
     // The runner prints each timeline event on stderr as it happens.
     await run.waitForOutput(new RegExp(`fail-leader: ${leader} \\(leader\\) hard-stopped \\(SIGKILL\\)`));
     expect(await state()).toBe('exited');
-    // What a terminal's Ctrl-C does: SIGINT to the whole process group (npx, nx and the executor).
+    // What a terminal's Ctrl-C does: SIGINT to the whole process group (nx and the executor).
     run.interrupt('SIGINT');
     const result = await run.exited;
     expect({ exitCode: result.exitCode, report: /"scenario"|PASSED|FAILED/.test(result.output) }).toEqual({ exitCode: 130, report: false });

@@ -9,6 +9,7 @@ import {
   jsonLine,
   lastPatroniFailover,
   nx,
+  NX_BIN,
   outcome,
   patroniLeaderShown,
   recordConsoleRenders,
@@ -47,7 +48,7 @@ interface LogLine {
  * must not get. Every line must parse.
  */
 async function logs(...args: string[]): Promise<LogLine[]> {
-  const result = await execa('npx', ['nx', 'run', 'stack:logs', '--json', '--outputStyle=static', ...args], {
+  const result = await execa(process.execPath, [NX_BIN, 'run', 'stack:logs', '--json', '--outputStyle=static', ...args], {
     cwd: workspaceRoot,
     env,
     extendEnv: false,
