@@ -170,6 +170,11 @@ describe('createNodes', () => {
         '^production',
         '{workspaceRoot}/libs/stack-testing/src/**/*',
         '{workspaceRoot}/tools/nx-stack/src/**/*.ts',
+        // What Nx loads on the way to that code: a change there must rerun the suites too.
+        '{workspaceRoot}/tools/nx-stack/install-entry.cjs',
+        '{workspaceRoot}/tools/nx-stack/index.js',
+        '{workspaceRoot}/tools/nx-stack/executors/*.js',
+        '{workspaceRoot}/tools/nx-stack/executors.json',
         { runtime: expect.stringContaining('docker version') },
       ]),
     );

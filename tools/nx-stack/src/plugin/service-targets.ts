@@ -52,7 +52,12 @@ export function integrationInputs(): NonNullable<TargetConfiguration['inputs']> 
     '^production',
     '{workspaceRoot}/tools/nx-stack/src/**/*.ts',
     '!{workspaceRoot}/tools/nx-stack/src/**/*.spec.ts',
+    // How Nx reaches the plugin's code: the entry, the executor shims, their manifest.
     '{workspaceRoot}/tools/nx-stack/build.cjs',
+    '{workspaceRoot}/tools/nx-stack/install-entry.cjs',
+    '{workspaceRoot}/tools/nx-stack/index.js',
+    '{workspaceRoot}/tools/nx-stack/executors/*.js',
+    '{workspaceRoot}/tools/nx-stack/executors.json',
     '{workspaceRoot}/libs/stack-testing/src/**/*',
     '{workspaceRoot}/jest.integration.config.cjs',
     '{workspaceRoot}/jest.preset.js',
