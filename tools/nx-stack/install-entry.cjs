@@ -93,14 +93,12 @@ function ensureEntry(root, plugin) {
   for (const [name, text] of Object.entries(entry.files)) writeFileSync(join(next, name), text);
   for (const [name, target] of Object.entries(entry.links)) symlinkSync(target, join(next, name), 'dir');
   const old = `${entry.dir}.old-${process.pid}`;
-  let exists = false;
   try {
-    lstatSync(entry.dir);
-    exists = true;
-  } catch {
-    // not installed yet
+    renameSync(entry.dir, old);
+  } catch (error) {
+    // Not installed yet, or another process is swapping its own in right now.
+    if (error.code !== 'ENOENT') throw error;
   }
-  if (exists) renameSync(entry.dir, old);
   try {
     renameSync(next, entry.dir);
   } catch (error) {

@@ -73,6 +73,18 @@ describe('install-entry: the plugin installed in node_modules as a real folder',
     expect(existsSync(join(plugin, 'index.js'))).toBe(true);
   });
 
+  it('processes that find it stale at once (the daemon and a command) all succeed and leave one current folder', async () => {
+    const { execFile } = await import('node:child_process');
+    const script = `process.stdout.write(String(require(${JSON.stringify(join(PACKAGE, 'install-entry.cjs'))}).ensureEntry(process.argv[1], process.argv[2])))`;
+    const run = () =>
+      new Promise<string>((resolve, reject) => execFile(process.execPath, ['-e', script, root, plugin], (error, stdout) => (error ? reject(error) : resolve(stdout))));
+    const results = await Promise.all([run(), run(), run(), run()]);
+    expect(results.every((r) => r === 'true' || r === 'false')).toBe(true);
+    expect(lstatSync(entry).isDirectory()).toBe(true);
+    expect(ensureEntry(root, plugin)).toBe(false);
+    expect(execFileSync('ls', ['-a', join(root, 'node_modules/@paws360')], { encoding: 'utf8' }).split('\n').filter(Boolean)).toEqual(['.', '..', 'nx-stack']);
+  }, 30_000);
+
   it('installs it where there was none, and leaves no temporary folder behind', () => {
     rmSync(join(root, 'node_modules'), { recursive: true });
     expect(ensureEntry(root, plugin)).toBe(true);
