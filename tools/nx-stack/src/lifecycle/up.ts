@@ -77,6 +77,25 @@ export async function awaitDependencies(deps: UpDeps, service: ServiceDefinition
 }
 
 /**
+ * The image `up` runs the service from (lifecycle/image: built only when no
+ * image carries its content hash, one build per image at a time in this
+ * process), its build lines prefixed with the service's name. A batch of
+ * `up` tasks calls it ahead of the tasks (executors/up: prewarmImages), with
+ * the same arguments, so each task joins its image's build in flight.
+ */
+export function ensureServiceImage(
+  deps: Pick<UpDeps, 'runtime' | 'workspaceRoot' | 'env' | 'log'>,
+  service: ServiceDefinition,
+  rebuild?: boolean,
+): ReturnType<typeof ensureImage> {
+  return ensureImage(deps.runtime, deps.workspaceRoot, service, {
+    namespace: imageNamespace(deps.env ?? {}),
+    force: rebuild,
+    onLine: (line) => deps.log(`  [build ${service.name}] ${line}`),
+  });
+}
+
+/**
  * Brings one service to its desired state and waits until it is healthy
  * (or, with until: 'ready', until its dependents can start). Idempotent:
  * members whose config hash is unchanged are kept (a healthy service is one
@@ -90,11 +109,7 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
 
   await awaitDependencies(deps, service, options.dependencies);
 
-  const image = await ensureImage(runtime, deps.workspaceRoot, service, {
-    namespace: imageNamespace(deps.env ?? {}),
-    force: options.rebuild,
-    onLine: (line) => log(`  [build ${service.name}] ${line}`),
-  });
+  const image = await ensureServiceImage(deps, service, options.rebuild);
   log(
     image.built
       ? `${service.name}: built image ${image.tag} in ${seconds(image.durationMs)}`

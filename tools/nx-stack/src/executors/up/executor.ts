@@ -1,11 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { batchOf, type BatchTask } from '../batch';
-import { ensureImage } from '../../lifecycle/image';
-import { imageNamespace } from '../../core/naming';
 import { InFlight } from '../../core/in-flight';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
-import { upService } from '../../lifecycle/up';
+import { ensureServiceImage, upService } from '../../lifecycle/up';
 import { waitAllHealthy } from '../../lifecycle/wait';
 import { runProjects, upRunPlan } from './run-plan';
 import { assertRunPortsFree } from '../../lifecycle/port-preflight';
@@ -106,14 +104,9 @@ export function prewarmImages(tasks: Array<BatchTask<UpExecutorSchema>>, limit: 
     for (let task = queue.shift(); task; task = queue.shift()) {
       const { deps, context, options } = task;
       try {
-        const service = currentService(context);
-        await ensureImage(deps.runtime, context.root, service, {
-          namespace: imageNamespace(deps.env),
-          force: options?.rebuild === true,
-          onLine: (line) => deps.log(`  [build ${service.name}] ${line}`),
-        });
+        await ensureServiceImage({ ...deps, workspaceRoot: context.root }, currentService(context), options?.rebuild === true);
       } catch {
-        // The task's own ensureImage (in upService) builds again and reports why it failed.
+        // The task's own ensureServiceImage (in upService) builds again and reports why it failed.
       }
     }
   };
