@@ -62,6 +62,8 @@ function build() {
     format: 'cjs',
     target: 'node20',
     packages: 'external',
+    // The build's identity, for what the plugin caches by it (core/load-service.ts).
+    define: { __NX_STACK_BUILD__: JSON.stringify(hash) },
     sourcemap: true,
     logLevel: 'error',
   });

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from './config-error';
 import { loadService, loadServiceFile } from './load-service';
+import type { ServiceConfig } from './service-config';
+import { ValidatedCache } from './validated-cache';
 
 const valid = { description: '3-member etcd', kind: 'etcd', replicas: 3 };
 
@@ -167,5 +169,37 @@ describe('loadServiceFile', () => {
     const error = failure([]);
     expect(error.message).toContain('field "(top level)"');
     expect(error.message).toContain('expected object');
+  });
+
+  describe('with a cache of validated files', () => {
+    const cacheIn = (identity = 'build-1') => new ValidatedCache<ServiceConfig>(join(root, '.nx', 'workspace-data', 'configs.json'), identity);
+
+    it('a file validated once is read from the cache by the next process, with its defaults filled in', () => {
+      const file = write(valid);
+      const first = loadServiceFile(root, file, cacheIn());
+      expect(first.config).toMatchObject({ replicas: 3, dependsOn: [], startTimeoutSeconds: 90 });
+      const cache = cacheIn();
+      const spy = jest.spyOn(cache, 'set');
+      const second = loadServiceFile(root, file, cache);
+      expect(second).toEqual(first);
+      expect(spy).not.toHaveBeenCalled(); // a hit: nothing validated, nothing stored
+    });
+
+    it('an edit that breaks the file fails at once, whatever the cache held for its earlier text', () => {
+      const file = write(valid);
+      loadServiceFile(root, file, cacheIn());
+      write({ ...valid, replicas: 0 });
+      expect(() => loadServiceFile(root, file, cacheIn())).toThrow(/field "replicas"/);
+      // and so does the same broken text again: failures are never stored
+      expect(() => loadServiceFile(root, file, cacheIn())).toThrow(/field "replicas"/);
+    });
+
+    it('a text stored by another build of the plugin is validated again', () => {
+      const file = write(valid);
+      const other = cacheIn('build-0');
+      other.set(JSON.stringify(valid), { ...(loadServiceFile(root, file).config), replicas: 7 });
+      expect(loadServiceFile(root, file, cacheIn('build-1')).config.replicas).toBe(3);
+      expect(loadServiceFile(root, file, cacheIn('build-0')).config.replicas).toBe(7);
+    });
   });
 });

@@ -1,24 +1,72 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { ConfigError } from './config-error';
-import { serviceConfigSchema, type ServiceDefinition } from './service-config';
+import type { ServiceConfig, ServiceDefinition } from './service-config';
+import { ValidatedCache } from './validated-cache';
 
 export const SERVICE_FILE = 'service.json';
 
-/** Reads and validates `<workspaceRoot>/<serviceFile>`; throws ConfigError naming the file and field. */
-export function loadServiceFile(workspaceRoot: string, serviceFile: string): ServiceDefinition {
-  const file = join(workspaceRoot, serviceFile);
-  const shown = relative(process.cwd(), file) || file;
+/**
+ * The build's identity, which esbuild writes into dist/ (build.cjs: the hash
+ * of the sources it was built from). Undefined when running from the
+ * TypeScript sources (jest), where nothing is cached.
+ */
+declare const __NX_STACK_BUILD__: string | undefined;
+const BUILD = typeof __NX_STACK_BUILD__ === 'string' ? __NX_STACK_BUILD__ : undefined;
+
+const caches = new Map<string, ValidatedCache<ServiceConfig> | undefined>();
+
+/** The cache of validated service.json files in the workspace's data folder (`nx reset` clears it). */
+function validatedConfigs(workspaceRoot: string): ValidatedCache<ServiceConfig> | undefined {
+  if (!caches.has(workspaceRoot)) {
+    let cache: ValidatedCache<ServiceConfig> | undefined;
+    if (BUILD) {
+      /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when a build runs: both are Nx's and zod's own files */
+      const { workspaceDataDirectoryForWorkspace } = require('nx/src/utils/cache-directory') as { workspaceDataDirectoryForWorkspace(root: string): string };
+      const zodVersion = (require('zod/package.json') as { version: string }).version;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      cache = new ValidatedCache(join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-stack-service-configs.json'), `${BUILD} zod@${zodVersion}`);
+    }
+    caches.set(workspaceRoot, cache);
+  }
+  return caches.get(workspaceRoot);
+}
+
+/** Checks a service.json's text against the schema; zod is loaded only here, on the first file the cache has not seen. */
+function validate(shown: string, text: string): ServiceConfig {
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(shown, [`cannot read it as JSON: ${(error as Error).message}`]);
   }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazily: the schema module loads zod
+  const { serviceConfigSchema } = require('./service-config') as typeof import('./service-config');
   const parsed = serviceConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw ConfigError.fromZod(shown, parsed.error);
+  return parsed.data;
+}
+
+/**
+ * Reads and validates `<workspaceRoot>/<serviceFile>`; throws ConfigError naming the file and field.
+ * A text the cache has seen pass is not validated again (the built plugin's cache by default).
+ */
+export function loadServiceFile(workspaceRoot: string, serviceFile: string, cache = validatedConfigs(workspaceRoot)): ServiceDefinition {
+  const file = join(workspaceRoot, serviceFile);
+  const shown = relative(process.cwd(), file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(shown, [`cannot read it as JSON: ${(error as Error).message}`]);
+  }
+  let config = cache?.get(text);
+  if (!config) {
+    config = validate(shown, text);
+    cache?.set(text, config);
+  }
   const root = dirname(serviceFile);
-  return { name: basename(root), root, file, config: parsed.data };
+  return { name: basename(root), root, file, config };
 }
 
 /** Loads the service in a project root (as executors see it). */

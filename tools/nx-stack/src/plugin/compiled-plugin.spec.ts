@@ -57,6 +57,48 @@ describe('the compiled plugin', () => {
     }
   });
 
+  it('graph creation loads zod only for a service.json it has not validated before (a cache in the workspace data folder)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'nx-stack-graph-'));
+    try {
+      mkdirSync(join(root, 'infrastructure/etcd'), { recursive: true });
+      const service = (replicas: number) => writeFileSync(join(root, 'infrastructure/etcd/service.json'), JSON.stringify({ description: 'etcd', kind: 'etcd', replicas }));
+      // What an nx command does with the plugin: load it, infer the projects, draw the edges; in a fresh process each time.
+      const probe = `
+        const plugin = require(process.argv[1]);
+        const root = process.argv[2];
+        const context = { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: ['infrastructure/etcd/service.json'] };
+        Promise.resolve(plugin.createNodes[1](context.configFiles, {}, context)).then((results) => {
+          const projects = results[0][1].projects;
+          plugin.createDependencies({}, { workspaceRoot: root, projects, externalNodes: {}, fileMap: { projectFileMap: {}, nonProjectFiles: [] }, filesToProcess: { projectFileMap: {}, nonProjectFiles: [] } });
+          process.stdout.write(JSON.stringify({
+            // zod's code, not its package.json (read for its version, part of the cache's key)
+            zod: Object.keys(require.cache).some((path) => path.includes('/node_modules/zod/') && !path.endsWith('package.json')),
+            replicas: projects['infrastructure/etcd'].metadata.description,
+            targets: Object.keys(projects['infrastructure/etcd'].targets).length,
+          }));
+        }, (error) => {
+          // Nx's AggregateCreateNodesError: one [file, error] per service.json that failed.
+          process.stdout.write(JSON.stringify({ error: [error.message, ...(error.errors || []).map(([, e]) => e.message)].join('\\n') }));
+        });`;
+      const env = { ...process.env, NX_WORKSPACE_DATA_DIRECTORY: join(root, '.nx/workspace-data') };
+      const graph = () => JSON.parse(execFileSync(process.execPath, ['-e', probe, PACKAGE, root], { cwd: WORKSPACE, encoding: 'utf8', env })) as { zod?: boolean; targets?: number; error?: string };
+      service(3);
+      const first = graph();
+      expect(first).toMatchObject({ zod: true });
+      expect(first.targets).toBeGreaterThan(5);
+      expect(graph()).toEqual({ ...first, zod: false });
+      // An edit is validated again, and a broken one fails every time with the schema's message.
+      service(0);
+      expect(graph().error).toMatch(/infrastructure\/etcd\/service\.json[\s\S]*field "replicas"/);
+      expect(graph().error).toMatch(/field "replicas"/);
+      service(1);
+      expect(graph()).toEqual({ ...first, zod: true });
+      expect(graph()).toEqual({ ...first, zod: false });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   describe('a source change without a rebuild cannot run stale code', () => {
     let root: string;
     beforeEach(() => {

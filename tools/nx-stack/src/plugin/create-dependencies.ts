@@ -1,4 +1,6 @@
-import { DependencyType, validateDependency, type CreateDependencies, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, RawProjectGraphDependency } from '@nx/devkit';
+// From nx itself, which @nx/devkit re-exports (see create-nodes.ts).
+import { DependencyType, validateDependency } from 'nx/src/devkit-exports';
 import { join } from 'node:path';
 import { ConfigError } from '../core/config-error';
 import { SERVICE_FILE, loadService } from '../core/load-service';
