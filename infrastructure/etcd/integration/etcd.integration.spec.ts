@@ -1,4 +1,4 @@
-import { StackDocker, SUCCEEDED, jsonLine, nx, outcome, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { StackDocker, SUCCEEDED, healthyNow, jsonLine, nx, outcome, testStackEnv, waitFor } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { createServer, type Server } from 'node:net';
 
@@ -102,7 +102,8 @@ describe('etcd on a real engine', () => {
     expect((await etcdctl(3, 'get', '/paws360/it/while-down', '--print-value-only')).stdout.trim()).toBe('written');
 
     await docker.start(member(2));
-    await waitFor('etcd-2 to rejoin and the cluster to be healthy', async () => (await health()).exitCode === 0, 90_000, 1000);
+    await waitFor('etcd-2 to rejoin and the cluster to be healthy', () => healthyNow(env, 'etcd'), 90_000, 1000);
+    expect((await health()).exitCode).toBe(0);
     // It caught up on the write it missed.
     expect(await localGet(2, '/paws360/it/while-down')).toBe('written');
   });

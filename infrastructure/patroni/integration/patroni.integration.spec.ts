@@ -1,4 +1,4 @@
-import { jsonLine, nx, outcome, StackDocker, startNx, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { healthyNow, jsonLine, nx, outcome, StackDocker, startNx, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,7 +201,8 @@ describe('Patroni + router on a real engine', () => {
     // Restored by the interrupted run itself (its marker), not by a later repair.
     expect(await state()).toBe('running');
     expect(await docker.logs(leader)).toContain(`fail-leader: ${leader} restored: started`);
-    await waitFor('patroni healthy again', async () => (await health()).json.healthy, 180_000, 2000);
+    await waitFor('patroni healthy again', () => healthyNow(env, 'patroni'), 180_000, 1000);
+    expect((await health()).json.healthy).toBe(true);
     expect((await health('router')).json.healthy).toBe(true);
   });
 
@@ -223,7 +224,8 @@ describe('Patroni + router on a real engine', () => {
     expect((await docker.containers()).filter((c) => c.state === 'running')).toEqual([]);
     await up();
     // Healthy means exactly one leader and every replica streaming from it on its timeline.
-    await waitFor('patroni healthy after the power cut', async () => (await health()).json.healthy, 180_000, 2000);
+    await waitFor('patroni healthy after the power cut', () => healthyNow(env, 'patroni'), 180_000, 1000);
+    expect((await health()).json.healthy).toBe(true);
     expect(await routerSql(5432, "select count(*) from it_kept where v = 'before the power cut'")).toBe('1');
     const roles = (await health()).json.components.map((c) => c.role).sort();
     expect(roles.filter((r) => r === 'leader')).toHaveLength(1);

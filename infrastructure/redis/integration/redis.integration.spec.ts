@@ -1,4 +1,4 @@
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED } from '@paws360/stack-testing';
+import { StackDocker, healthyNow, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED } from '@paws360/stack-testing';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 23000.
 const STACK = 'paws360-it-redis';
@@ -162,7 +162,7 @@ describe('redis + sentinel on a real engine', () => {
     expect(await docker.volumes('sentinel')).toHaveLength(0);
     await up();
     expect(await masterMember()).toBe(1);
-    await waitFor('the stack to be healthy', async () => (await health('sentinel')).exitCode === 0, 60_000, 1000);
+    await waitFor('the stack to be healthy', () => healthyNow(env, 'redis', 'sentinel'), 60_000, 1000);
     expect(await redisCli(1, 'GET', 'paws360:it:kept')).toBe('');
   });
 });
@@ -174,7 +174,7 @@ describe('stack:recover repairs what the members do not fix by themselves', () =
 
   it('a Redis replica pointing at a dead master and a Sentinel with a stale view: recover says each repair, the real clients agree after', async () => {
     await up();
-    await waitFor('the stack to be healthy', async () => (await health('sentinel')).exitCode === 0 && (await health('redis')).exitCode === 0, 90_000, 1000);
+    await waitFor('the stack to be healthy', () => healthyNow(env, 'redis', 'sentinel'), 90_000, 1000);
     const master = await masterMember();
     const [replica, other] = [1, 2, 3].filter((n) => n !== master);
     // The Sentinels re-point a replica of the wrong master themselves once their failover-timeout (10 s) has

@@ -1,3 +1,4 @@
 export * from './stack-cli';
 export * from './stack-docker';
 export * from './console-page';
+export * from './stack-health';
