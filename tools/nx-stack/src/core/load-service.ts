@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ConfigError } from './config-error';
 import type { ServiceConfig, ServiceDefinition } from './service-config';
 import { ValidatedCache } from './validated-cache';
@@ -14,6 +14,15 @@ export const SERVICE_FILE = 'service.json';
 declare const __NX_STACK_BUILD__: string | undefined;
 const BUILD = typeof __NX_STACK_BUILD__ === 'string' ? __NX_STACK_BUILD__ : undefined;
 
+/**
+ * Nx's workspace data folder, as nx's workspaceDataDirectoryForWorkspace finds it (its environment
+ * variables, else .nx/workspace-data), without loading that module: it costs a task worker about 75 ms.
+ */
+function workspaceDataDirectory(workspaceRoot: string): string {
+  const configured = process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY;
+  return configured ? resolve(workspaceRoot, configured) : join(workspaceRoot, '.nx', 'workspace-data');
+}
+
 const caches = new Map<string, ValidatedCache<ServiceConfig> | undefined>();
 
 /** The cache of validated service.json files in the workspace's data folder (`nx reset` clears it). */
@@ -21,11 +30,9 @@ function validatedConfigs(workspaceRoot: string): ValidatedCache<ServiceConfig> 
   if (!caches.has(workspaceRoot)) {
     let cache: ValidatedCache<ServiceConfig> | undefined;
     if (BUILD) {
-      /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when a build runs: both are Nx's and zod's own files */
-      const { workspaceDataDirectoryForWorkspace } = require('nx/src/utils/cache-directory') as { workspaceDataDirectoryForWorkspace(root: string): string };
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- zod's manifest only, not zod
       const zodVersion = (require('zod/package.json') as { version: string }).version;
-      /* eslint-enable @typescript-eslint/no-require-imports */
-      cache = new ValidatedCache(join(workspaceDataDirectoryForWorkspace(workspaceRoot), 'nx-stack-service-configs.json'), `${BUILD} zod@${zodVersion}`);
+      cache = new ValidatedCache(join(workspaceDataDirectory(workspaceRoot), 'nx-stack-service-configs.json'), `${BUILD} zod@${zodVersion}`);
     }
     caches.set(workspaceRoot, cache);
   }

@@ -1,12 +1,15 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
 import { UserError } from './errors';
 import { PARAM_TYPES, SEVERITIES, type ParamType, type ParamValue } from './parity-values';
-import { SERVICE_KINDS, type ServiceKind } from './service-config';
+import { SERVICE_KINDS, type ServiceKind } from './service-values';
+
+/** yaml is loaded on first use: only reading a baseline needs it, not every command whose bundle holds this module (up, health). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parseYaml = (text: string): unknown => (require('yaml') as typeof import('yaml')).parse(text);
 
 /**
  * The parity baselines (docs/parity.md): config/parameters.yaml, the schema

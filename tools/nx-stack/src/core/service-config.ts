@@ -1,12 +1,14 @@
 import { z } from 'zod';
+import { SERVICE_KINDS, memoryBytes } from './service-values';
+
+// The plain values, from a module without zod: importing them does not build these schemas.
+export { SERVICE_KINDS, memoryBytes };
 
 /** Names that end up in container names, host names and env var names. */
 const slug = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes, starting with a letter');
 
-/** The probes the plugin knows: each decides what "healthy" means for its kind. */
-export const SERVICE_KINDS = ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'http', 'prometheus'] as const;
 
 const portSchema = z
   .object({
@@ -25,9 +27,6 @@ const volumeSchema = z
   })
   .strict();
 
-/** "256m", "1g", "512k": a memory size with its unit (binary: m = MiB). */
-const MEMORY_UNITS: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-export const memoryBytes = (size: string) => Math.round(Number(size.slice(0, -1)) * MEMORY_UNITS[size.slice(-1).toLowerCase()]);
 
 const resourcesSchema = z
   .object({
@@ -109,7 +108,7 @@ export const serviceConfigSchema = z
   });
 
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
-export type ServiceKind = (typeof SERVICE_KINDS)[number];
+export type { ServiceKind } from './service-values';
 export type PortConfig = ServiceConfig['ports'][number];
 export type VolumeConfig = ServiceConfig['volumes'][number];
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { memoryBytes, type ServiceDefinition } from '../core/service-config';
+import type { ServiceDefinition } from '../core/service-config';
+import { memoryBytes } from '../core/service-values';
 import type { ContainerSpec } from '../runtime/container-runtime';
 import { LABELS, containerName, hostPort, memberHostname, networkName, serviceLabels, volumeName } from '../core/naming';
 
