@@ -41,7 +41,7 @@ export const DEFAULT_IMAGE_NAMESPACE = 'paws360';
  * paws360 (paws360/<service>:<content hash>). Images are shared by every
  * stack on the engine; a test that removes one uses a namespace of its own.
  */
-export function imageNamespace(env: NodeJS.ProcessEnv = {}): string {
+export function imageNamespace(env: Readonly<Record<string, string | undefined>> = {}): string {
   const value = env.PAWS360_IMAGE_NAMESPACE?.trim();
   if (!value) return DEFAULT_IMAGE_NAMESPACE;
   if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(value)) {
