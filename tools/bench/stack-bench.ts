@@ -182,7 +182,7 @@ const num = (value: number | string | undefined) => (typeof value === 'number' ?
  */
 const COMPOSE_PROJECT = 'paws360-bench-compose';
 const COMPOSE_PORT_OFFSET = 34500;
-/** The health-check interval of the images' own HEALTHCHECKs (5 s); BENCH_COMPOSE_HEALTH_INTERVAL changes it. */
+/** The peer's health-check interval: 5 s, short enough for service_healthy to start dependents promptly (the images' own HEALTHCHECKs run every 30 s); BENCH_COMPOSE_HEALTH_INTERVAL changes it. */
 const COMPOSE_HEALTH_INTERVAL = Number(process.env.BENCH_COMPOSE_HEALTH_INTERVAL ?? 5);
 /** The goal of the plugin's data-tier cold start, as a fraction of the compose peer's. */
 const COMPOSE_RATIO_GOAL = 0.6;
