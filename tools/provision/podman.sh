@@ -34,12 +34,12 @@ NO_APT_HINT="this is not a Debian/Ubuntu host (no apt-get): install podman (with
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_packages() {
-  local wanted=(podman netavark aardvark-dns catatonit iptables) missing=() pkg
+  local wanted=(podman netavark aardvark-dns catatonit iptables runc) missing=() pkg
   for pkg in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -eq 0 ]; then
-    log "podman $(podman version --format '{{.Client.Version}}' 2>/dev/null), netavark, aardvark-dns, catatonit already installed: nothing to do"
+    log "podman $(podman version --format '{{.Client.Version}}' 2>/dev/null), netavark, aardvark-dns, catatonit, runc already installed: nothing to do"
     return
   fi
   log "installing from apt: ${missing[*]}"
@@ -115,6 +115,10 @@ ensure_config() {
   ensure_setting containers default_ulimits '[]'
   # netavark + aardvark-dns: members find each other by name on the stack's network.
   ensure_setting network network_backend '"netavark"'
+  # runc, the runtime Docker uses here too. Podman prefers crun when both are installed,
+  # and Debian 12's crun 1.8 refuses hosts whose cgroups are in hybrid mode (v1 with a
+  # cgroup2 mount, as on these machines): "crun: cgroups in hybrid mode not supported".
+  ensure_setting engine runtime '"runc"'
   if [ ! -d /run/systemd/system ]; then
     # No systemd here: no systemd cgroup manager, no journald for events and logs.
     ensure_setting engine cgroup_manager '"cgroupfs"'
