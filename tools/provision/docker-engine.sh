@@ -37,7 +37,8 @@ ensure_engine() {
     log "starting dockerd in the background (log: ${DOCKERD_LOG})"
     as_root mkdir -p "$(dirname "$DOCKERD_LOG")"
     # setsid + nohup: the daemon must outlive this script and the CI step that ran it.
-    as_root setsid nohup dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
+    # In / (env -C): the daemon outlives the checkout this runs in (a CI run's clone is deleted after it).
+    as_root setsid nohup env -C / dockerd >>"$DOCKERD_LOG" 2>&1 </dev/null &
   else
     log "dockerd is running but does not answer yet: waiting for it"
   fi

@@ -133,14 +133,29 @@ socket_answers() {
 
 service_pids() { pgrep -f "podman system service .*unix://${PODMAN_SOCKET}" || true; }
 
+# A service whose working folder was deleted (it was started from a checkout
+# that is gone, such as a CI run's clone) still answers _ping, but conmon
+# starts in that folder and every container start fails ("write child: broken
+# pipe", "[conmon:e] Failed to get working directory").
+stale_cwd() {
+  local pid cwd
+  for pid in $(service_pids); do
+    cwd=$(readlink "/proc/$pid/cwd" 2>/dev/null || true)
+    case "$cwd" in *' (deleted)') echo "$cwd"; return ;; esac
+  done
+}
+
 ensure_service() {
-  if socket_answers && [ -z "${CONF_CHANGED:-}" ]; then
+  local stale
+  stale=$(stale_cwd)
+  if socket_answers && [ -z "${CONF_CHANGED:-}" ] && [ -z "$stale" ]; then
     log "Podman API already answers on unix://${PODMAN_SOCKET}: nothing to do"
     return
   fi
-  if [ -n "${CONF_CHANGED:-}" ] && [ -n "$(service_pids)" ]; then
-    # containers.conf is read when the service starts: restart our own service to apply it.
-    log "containers.conf changed: restarting the Podman API service ($(service_pids | tr '\n' ' '))"
+  if { [ -n "${CONF_CHANGED:-}" ] || [ -n "$stale" ]; } && [ -n "$(service_pids)" ]; then
+    # containers.conf is read when the service starts, and a service in a deleted folder cannot
+    # start containers: restart our own service.
+    log "${stale:+the Podman API service runs in a deleted folder (${stale}), where conmon cannot start containers: }${CONF_CHANGED:+containers.conf changed: }restarting the Podman API service ($(service_pids | tr '\n' ' '))"
     # shellcheck disable=SC2046
     as_root kill $(service_pids) 2>/dev/null || true
     sleep 1
@@ -148,7 +163,8 @@ ensure_service() {
   as_root mkdir -p "$(dirname "$PODMAN_SOCKET")" "$(dirname "$PODMAN_LOG")"
   log "starting podman system service --time=0 unix://${PODMAN_SOCKET} in the background (log: ${PODMAN_LOG})"
   # setsid + nohup: the service must outlive this script and the CI step that ran it.
-  as_root setsid nohup podman system service --time=0 "unix://${PODMAN_SOCKET}" >>"$PODMAN_LOG" 2>&1 </dev/null &
+  # In / (env -C): the service outlives the checkout this runs in, and conmon works in its folder.
+  as_root setsid nohup env -C / podman system service --time=0 "unix://${PODMAN_SOCKET}" >>"$PODMAN_LOG" 2>&1 </dev/null &
   local waited=0
   until socket_answers; do
     if [ "$waited" -ge "$ENGINE_WAIT_SECONDS" ]; then
