@@ -9,7 +9,6 @@ const slug = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, 'expected lowercase letters, digits and dashes, starting with a letter');
 
-
 const portSchema = z
   .object({
     name: slug,
@@ -26,7 +25,6 @@ const volumeSchema = z
     target: z.string().startsWith('/', 'expected an absolute path inside the container'),
   })
   .strict();
-
 
 const resourcesSchema = z
   .object({
