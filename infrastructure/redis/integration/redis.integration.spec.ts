@@ -1,4 +1,6 @@
-import { StackDocker, healthyNow, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED } from '@paws360/stack-testing';
+import { StackDocker, healthyNow, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED, workspaceRoot } from '@paws360/stack-testing';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 // A throwaway stack beside any developer stack: its own names, ports shifted by 23000.
 const STACK = 'paws360-it-redis';
@@ -152,6 +154,27 @@ describe('redis + sentinel on a real engine', () => {
     expect(await docker.containers('sentinel')).toHaveLength(0);
     expect(await docker.volumes('redis')).toHaveLength(3);
     expect(await docker.volumes('sentinel')).toHaveLength(3);
+
+    // The stack's secrets file regenerated meanwhile (deleted, another checkout's): up refuses at once instead of
+    // starting members that cannot log in to each other, names the volumes, the file and the way out, creates nothing.
+    const secretsPath = join(workspaceRoot, '.paws360', `${STACK}.env`);
+    const secrets = readFileSync(secretsPath, 'utf8');
+    writeFileSync(secretsPath, secrets.replace(/^REDIS_PASSWORD=.*$/m, 'REDIS_PASSWORD=regenerated-elsewhere'));
+    let refused;
+    try {
+      refused = await nx(env, 'run', 'sentinel:up');
+    } finally {
+      writeFileSync(secretsPath, secrets);
+    }
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.output).toContain(
+      `Cannot start redis: its volumes ${[1, 2, 3].map((n) => `${STACK}-redis-${n}-data`).join(', ')} were initialised with other passwords than .paws360/${STACK}.env holds now`,
+    );
+    expect(refused.output).toContain('npx nx run redis:down --wipe');
+    expect(await docker.containers('redis')).toHaveLength(0);
+    expect(await docker.containers('sentinel')).toHaveLength(0);
+
+    // With the file back, up starts on the kept data.
     await up();
     // The Sentinels remember the failover, and every member has the key.
     expect(await masterMember()).toBe(master);

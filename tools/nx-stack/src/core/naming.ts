@@ -14,6 +14,11 @@ export const LABELS = {
   checkout: 'io.paws360.checkout',
   /** The process a throwaway stack belongs to (a test run sets PAWS360_OWNER_PID): prune removes it once that process is gone. */
   ownerPid: 'io.paws360.owner-pid',
+  /**
+   * On a volume: a fingerprint of the passwords its data was initialised with
+   * (core/secrets: secretsFingerprint), never the passwords themselves.
+   */
+  secrets: 'io.paws360.secrets',
 } as const;
 
 export const DEFAULT_STACK = 'paws360';

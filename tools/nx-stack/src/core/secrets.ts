@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { UserError } from './errors';
@@ -74,4 +74,19 @@ export function ensureSecrets(workspaceRoot: string, stack: string, names: reado
     Object.assign(current, parseEnvFile(lines.join('\n')));
   }
   return Object.fromEntries(names.map((name) => [name, current[name]]));
+}
+
+/**
+ * A fingerprint of a service's passwords (names and values): what up labels
+ * its volumes with, to tell later whether the data there was initialised with
+ * the passwords the secrets file holds now. A SHA-256 of generated 192-bit
+ * values, cut to 16 hex digits: it identifies them and reveals nothing.
+ * undefined for a service without secrets.
+ */
+export function secretsFingerprint(secrets: Readonly<Record<string, string>>): string | undefined {
+  const names = Object.keys(secrets).sort();
+  if (names.length === 0) return undefined;
+  const hash = createHash('sha256');
+  for (const name of names) hash.update(`${name}=${secrets[name]}\n`);
+  return hash.digest('hex').slice(0, 16);
 }

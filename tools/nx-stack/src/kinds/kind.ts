@@ -138,6 +138,13 @@ export interface KindModule<R extends string = string> {
   readyForDependents(health: ServiceHealth): Readiness;
   /** Fully healthy: all members in their intended roles (replicas streaming, standbys chosen…). */
   fullyHealthy(health: ServiceHealth): Readiness;
+  /**
+   * Its volumes keep the passwords its data was initialised with (PostgreSQL's
+   * roles; redis.conf and sentinel.conf as Redis and Sentinel rewrite them):
+   * up refuses to start members on volumes made with other passwords than the
+   * stack's secrets file holds (lifecycle/up). Absent: its data holds none.
+   */
+  dataKeepsSecrets?: true;
   /** Kinds whose members its containers are told besides its dependencies' (redis asks the Sentinels who the master is). */
   knows: readonly ServiceKind[];
   render?: RenderEnv;

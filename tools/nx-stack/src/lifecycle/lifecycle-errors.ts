@@ -72,7 +72,28 @@ export class ForeignCheckoutError extends StackError {
       `Stack "${stack}" (${service}) was started from another checkout, ${owner}, and uses the passwords generated there. ` +
         `Starting it from ${here} would recreate its containers with this checkout's passwords and break it for both.\n` +
         `  Run a separate stack from this checkout: PAWS360_STACK=<name> PAWS360_PORT_OFFSET=<n> npx nx run-many -t up (e.g. PAWS360_STACK=paws360-2 PAWS360_PORT_OFFSET=100),\n` +
-        `  or stop that one from its checkout first: cd ${owner} && npx nx run-many -t down. Nothing was changed.`,
+        `  or stop that one from its checkout first: cd ${owner} && npx nx run-many -t down ` +
+        `(its volumes keep that checkout's passwords: starting on them from here then needs its secrets file, or --wipe). Nothing was changed.`,
+    );
+  }
+}
+
+/**
+ * A service's volumes hold data initialised with other passwords than the
+ * stack's secrets file holds now (the file was deleted or regenerated, or the
+ * volumes were made from another checkout): its members would start and then
+ * fail every login. Found before anything is created.
+ */
+export class SecretsMismatchError extends StackError {
+  override name = 'SecretsMismatchError';
+  constructor(stack: string, service: string, volumes: string[], secretsFile: string) {
+    super(
+      `Cannot start ${service}: ${volumes.length > 1 ? 'its volumes' : 'its volume'} ${volumes.join(', ')} ` +
+        `${volumes.length > 1 ? 'were' : 'was'} initialised with other passwords than ${secretsFile} holds now ` +
+        `(that file was deleted or regenerated since, or stack "${stack}" was started from another checkout). ` +
+        `Its members would start and then fail to log in to each other.\n` +
+        `  Put back the secrets file the volumes were made with, or start ${service} with empty data: ` +
+        `npx nx run ${service}:down --wipe (deletes its data), then up again. Nothing was created.`,
     );
   }
 }

@@ -6,7 +6,8 @@ import { fakeProbe, type FakeProbe } from '../testing/fake-probe';
 import { FakeRuntime } from '../testing/fake-runtime';
 import { Progress } from '../core/progress';
 import { LABELS } from '../core/naming';
-import { secretsFile } from '../core/secrets';
+import { secretsFile, secretsFingerprint } from '../core/secrets';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { StackError } from '../core/errors';
 import { DependencyUnhealthyError, PortBusyError } from './lifecycle-errors';
 import { upService, type UpDeps } from './up';
@@ -220,6 +221,92 @@ describe('upService', () => {
     const again = await up();
     expect(Object.values(again.actions)).toEqual(['keep', 'keep', 'keep']);
     expect(secretsFile(ws.root, 'paws360')).toContain('.paws360');
+  });
+
+  describe('volumes and the passwords their data was made with', () => {
+    // A kind whose data keeps its passwords (kinds/redis: dataKeepsSecrets), under the fixture's name.
+    const withSecret = () => ws.writeServiceJson('etcd', serviceJson({ kind: 'redis', secrets: ['ROOT_PASSWORD'] }));
+    const removeMembers = async () => {
+      for (const id of Object.values(idsByName())) await runtime.removeContainer(id);
+    };
+    const refusal = async () => {
+      runtime.resetCalls();
+      const error = (await up().catch((e: unknown) => e)) as Error;
+      expect(error).toBeInstanceOf(StackError);
+      expect(error.name).toBe('SecretsMismatchError');
+      expect(runtime.callsTo('createContainer')).toEqual([]);
+      expect(runtime.callsTo('ensureVolume')).toEqual([]);
+      return error.message;
+    };
+
+    it('each volume is labelled with a fingerprint of the service’s passwords, never the passwords', async () => {
+      withSecret();
+      await up();
+      const password = runtime.container('paws360-etcd-1').spec.env.ROOT_PASSWORD;
+      const labels = runtime.volumes.get(VOLUMES[0])!.labels;
+      expect(labels[LABELS.secrets]).toBe(secretsFingerprint({ ROOT_PASSWORD: password }));
+      expect(labels[LABELS.secrets]).toMatch(/^[0-9a-f]{16}$/);
+      expect(JSON.stringify(runtime.volumes.get(VOLUMES[0]))).not.toContain(password);
+    });
+
+    it('a regenerated password with the old volumes kept: refused before anything is created, naming the volumes, the file and --wipe', async () => {
+      withSecret();
+      await up();
+      await removeMembers(); // down without --wipe
+      const file = secretsFile(ws.root, 'paws360');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/ROOT_PASSWORD=.*/, 'ROOT_PASSWORD=another-one'));
+      const message = await refusal();
+      expect(message).toContain(`Cannot start etcd: its volumes ${VOLUMES.join(', ')} were initialised with other passwords than`);
+      expect(message).toContain('.paws360/paws360.env');
+      expect(message).toContain('npx nx run etcd:down --wipe');
+      expect(message).toContain('Nothing was created.');
+    });
+
+    it('a deleted secrets file is not regenerated while volumes made with the lost passwords remain', async () => {
+      withSecret();
+      await up();
+      await removeMembers();
+      const file = secretsFile(ws.root, 'paws360');
+      const saved = readFileSync(file, 'utf8');
+      rmSync(file);
+      expect(await refusal()).toContain('were initialised with other passwords');
+      expect(() => readFileSync(file)).toThrow();
+      // The file put back: up starts on the same volumes again.
+      writeFileSync(file, saved);
+      const again = await up();
+      expect(Object.values(again.actions)).toEqual(['create', 'create', 'create']);
+    });
+
+    it('volumes from before the label are taken as they are', async () => {
+      ws.writeServiceJson('etcd', serviceJson({ kind: 'redis' }));
+      await up();
+      expect(runtime.volumes.get(VOLUMES[0])!.labels[LABELS.secrets]).toBeUndefined();
+      await removeMembers();
+      withSecret();
+      const again = await up();
+      expect(Object.values(again.actions)).toEqual(['create', 'create', 'create']);
+    });
+
+    it('a kind whose data holds no password (etcd, Prometheus) is neither labelled nor checked', async () => {
+      ws.writeServiceJson('etcd', serviceJson({ secrets: ['ROOT_PASSWORD'] }));
+      await up();
+      expect(runtime.volumes.get(VOLUMES[0])!.labels[LABELS.secrets]).toBeUndefined();
+      await removeMembers();
+      rmSync(secretsFile(ws.root, 'paws360'));
+      runtime.resetCalls();
+      const again = await up();
+      expect(Object.values(again.actions)).toEqual(['create', 'create', 'create']);
+      expect(runtime.callsTo('volumeLabels')).toEqual([]);
+    });
+
+    it('a healthy stack costs no volume look-up', async () => {
+      withSecret();
+      await up();
+      runtime.resetCalls();
+      await up();
+      expect(runtime.callsTo('volumeLabels')).toEqual([]);
+      expect(runtime.callsTo('listVolumes')).toEqual([]);
+    });
   });
 
   it('a busy host port fails before anything is created, naming the port, the member and the env var', async () => {

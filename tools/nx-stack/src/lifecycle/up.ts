@@ -1,14 +1,15 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { seconds } from '../core/progress';
 import { LABELS, hostPortVariable, imageNamespace, networkName, serviceLabels, stackLabels } from '../core/naming';
-import { ensureSecrets } from '../core/secrets';
+import { ensureSecrets, readSecrets, secretsFile, secretsFingerprint } from '../core/secrets';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth } from '../kinds/health';
+import { kindOf } from '../kinds/registry';
 import type { Readiness, ServiceHealth } from '../kinds/kind';
 import type { ContainerInfo } from '../runtime/container-runtime';
 import { withHostLock } from './host-lock';
 import { ensureImage } from './image';
-import { DependencyUnhealthyError, ForeignCheckoutError, PortBusyError, type BusyPort } from './lifecycle-errors';
+import { DependencyUnhealthyError, ForeignCheckoutError, PortBusyError, SecretsMismatchError, type BusyPort } from './lifecycle-errors';
 import { memberSpecs, type MemberSpec } from './member-spec';
 import { isPortFree } from './port-check';
 import { topologyEnv } from './topology';
@@ -116,6 +117,7 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
       : `${service.name}: image ${image.tag} is up to date`,
   );
 
+  await assertSecretsNotLost(deps, service);
   const secrets = ensureSecrets(deps.workspaceRoot, stack, service.config.secrets);
   const topology = topologyEnv(service, options.services ?? [service, ...options.dependencies]);
   // The checkout is a label outside the config hash: moving a checkout does not recreate anything.
@@ -135,6 +137,8 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
   const surplus = existing.filter((c) => Number(c.labels[LABELS.member]) > service.config.replicas);
 
   // Every check that can fail on bad input runs before anything is created.
+  const fingerprint = kindOf(service).dataKeepsSecrets ? secretsFingerprint(secrets) : undefined;
+  await assertVolumesMatchSecrets(deps, service, plan.filter((p) => p.action !== 'keep').map((p) => p.spec), fingerprint);
   await assertPortsFree(deps, service, plan.filter((p) => p.action === 'create' || p.action === 'start').map((p) => p.spec));
 
   const created: string[] = [];
@@ -144,7 +148,11 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
     await withHostLock(join(deps.workspaceRoot, '.paws360', `${stack}.network.lock`), () => runtime.ensureNetwork(networkName(stack), stackLabels(stack)));
     for (const spec of plan.filter((p) => p.action === 'create' || p.action === 'recreate').map((p) => p.spec)) {
       for (const mount of spec.mounts) {
-        const labels = { ...serviceLabels(stack, service.name), [LABELS.member]: String(spec.member) };
+        const labels = {
+          ...serviceLabels(stack, service.name),
+          [LABELS.member]: String(spec.member),
+          ...(fingerprint ? { [LABELS.secrets]: fingerprint } : {}),
+        };
         if (await runtime.ensureVolume(mount.volume, labels)) createdVolumes.push(mount.volume);
       }
     }
@@ -211,6 +219,41 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
 function assertSameCheckout(stack: string, service: ServiceDefinition, existing: ContainerInfo[], workspaceRoot: string): void {
   const other = existing.map((c) => c.labels[LABELS.checkout]).find((owner) => owner !== undefined && owner !== workspaceRoot);
   if (other !== undefined) throw new ForeignCheckoutError(stack, service.name, other, workspaceRoot);
+}
+
+/**
+ * The volumes a member is about to start on must hold data made with the
+ * passwords it is given: each carries the fingerprint of those it was created
+ * with. A volume from before that label is taken as it is.
+ */
+async function assertVolumesMatchSecrets(deps: UpDeps, service: ServiceDefinition, specs: MemberSpec[], fingerprint: string | undefined): Promise<void> {
+  if (fingerprint === undefined) return;
+  const volumes = [...new Set(specs.flatMap((spec) => spec.mounts.map((m) => m.volume)))];
+  const labels = await Promise.all(volumes.map((volume) => deps.runtime.volumeLabels(volume)));
+  const other = volumes.filter((_, i) => {
+    const made = labels[i]?.[LABELS.secrets];
+    return made !== undefined && made !== fingerprint;
+  });
+  if (other.length > 0) throw mismatch(deps, service, other);
+}
+
+/**
+ * Passwords are generated when the secrets file lacks them, which must not
+ * happen while volumes made with the lost ones remain: they are kept as they
+ * are, and so is the file, for the user to put the old one back.
+ */
+async function assertSecretsNotLost(deps: UpDeps, service: ServiceDefinition): Promise<void> {
+  const names = service.config.secrets;
+  if (!kindOf(service).dataKeepsSecrets || names.length === 0) return;
+  const known = readSecrets(deps.workspaceRoot, deps.stack, names);
+  if (names.every((name) => known[name] !== undefined)) return;
+  const volumes = await deps.runtime.listVolumes({ ...serviceLabels(deps.stack, service.name), [LABELS.secrets]: '' });
+  if (volumes.length > 0) throw mismatch(deps, service, volumes);
+}
+
+function mismatch(deps: UpDeps, service: ServiceDefinition, volumes: string[]): SecretsMismatchError {
+  const file = secretsFile(deps.workspaceRoot, deps.stack);
+  return new SecretsMismatchError(deps.stack, service.name, volumes, relative(process.cwd(), file) || file);
 }
 
 const findMember = (containers: ContainerInfo[], member: number) =>

@@ -39,6 +39,8 @@ export interface ContainerRuntime {
 
   /** Creates the volume when missing; true when it was created now. */
   ensureVolume(name: string, labels: Record<string, string>): Promise<boolean>;
+  /** The labels of the volume, or undefined when there is no volume of that name. */
+  volumeLabels(name: string): Promise<Record<string, string> | undefined>;
   /** Volumes carrying these labels (an empty value matches any value). */
   listVolumes(labels: Record<string, string>): Promise<string[]>;
   removeVolume(name: string): Promise<void>;

@@ -355,4 +355,17 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     volume.remove.mockRejectedValue(engineError(409, 'volume is in use'));
     await expect(runtime.removeVolume('v')).rejects.toThrow('docker volume rm v failed: volume is in use');
   });
+
+  it('volumeLabels: a volume’s labels (Podman’s null as none), undefined when there is no such volume, other errors named', async () => {
+    const { volume, runtime } = stubDocker();
+    volume.inspect
+      .mockResolvedValueOnce({ Name: 'v', Labels: { a: 'b' } })
+      .mockResolvedValueOnce({ Name: 'v', Labels: null })
+      .mockRejectedValueOnce(engineError(404, 'no such volume'))
+      .mockRejectedValueOnce(engineError(500, 'boom'));
+    expect(await runtime.volumeLabels('v')).toEqual({ a: 'b' });
+    expect(await runtime.volumeLabels('v')).toEqual({});
+    expect(await runtime.volumeLabels('v')).toBeUndefined();
+    await expect(runtime.volumeLabels('v')).rejects.toThrow('docker volume inspect v failed: boom');
+  });
 });

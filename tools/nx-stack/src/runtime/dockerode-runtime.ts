@@ -444,6 +444,17 @@ export class DockerodeRuntime implements ContainerRuntime {
     return true;
   }
 
+  async volumeLabels(name: string): Promise<Record<string, string> | undefined> {
+    try {
+      const volume = await this.call(`docker volume inspect ${name}`, () => this.docker.getVolume(name).inspect());
+      // Podman answers null for a volume without labels.
+      return { ...(volume.Labels ?? {}) };
+    } catch (error) {
+      if (error instanceof RuntimeOperationError && error.statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
   async listVolumes(labels: Record<string, string>): Promise<string[]> {
     const result = await this.call('docker volume ls', () => this.docker.listVolumes({ filters: labelFilters(labels) }));
     // Filtered again here: Podman ORs several label filters on volumes (podman-compat.ts).

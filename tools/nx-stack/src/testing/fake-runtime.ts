@@ -327,6 +327,12 @@ export class FakeRuntime implements ContainerRuntime {
     return true;
   }
 
+  async volumeLabels(name: string): Promise<Record<string, string> | undefined> {
+    await this.enter('volumeLabels', [name]);
+    const volume = this.volumes.get(name);
+    return volume ? { ...volume.labels } : undefined;
+  }
+
   async listVolumes(labels: Record<string, string>): Promise<string[]> {
     await this.enter('listVolumes', [labels]);
     return [...this.volumes.values()].filter((v) => matches(v.labels, labels)).map((v) => v.name).sort();

@@ -53,6 +53,7 @@ export const patroniKind: KindModule<PatroniRole> = {
   probe: patroniProbe,
   readyForDependents: (health) => roleServing(health, LEADER),
   fullyHealthy: allHealthy,
+  dataKeepsSecrets: true,
   knows: [],
   repair: repairPatroni,
   parity: patroniParity,

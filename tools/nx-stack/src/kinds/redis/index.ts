@@ -21,6 +21,7 @@ export const redisKind: KindModule<RedisRole> = {
   probe: redisProbe,
   readyForDependents: (health) => roleServing(health, MASTER),
   fullyHealthy: allHealthy,
+  dataKeepsSecrets: true,
   // Asks the Sentinels who the master is when it starts (an old master must not come back as a second one).
   knows: ['sentinel'],
   // A replica left pointing at a dead master (stack:recover).

@@ -14,6 +14,7 @@ export const sentinelKind: KindModule<SentinelRole> = {
   probe: sentinelProbe,
   readyForDependents: (health) => quorumServing(health),
   fullyHealthy: allHealthy,
+  dataKeepsSecrets: true,
   knows: [],
   // A Sentinel with a stale view of the master (stack:recover).
   repair: repairSentinel,
