@@ -63,7 +63,7 @@ describe('configuration parity on a real stack', () => {
 
   afterAll(async () => {
     rmSync(scratch, { recursive: true, force: true });
-    await nx(env, 'run-many', '-t', 'down', '--wipe', '-p', ...SERVICES);
+    await docker.remove();
   });
 
   it('AC-5: the clean local stack against staging: 0 critical, fewer than 3 warnings, score ≥ 85; every compared parameter listed', async () => {

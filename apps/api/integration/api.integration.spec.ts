@@ -69,11 +69,11 @@ async function missThenHit(id: number) {
 }
 
 beforeAll(async () => {
-  await nx(env, 'run-many', '-t', 'down', '-p', SERVICES, '--wipe');
+  await docker.remove();
 });
 
 afterAll(async () => {
-  await nx(env, 'run-many', '-t', 'down', '-p', SERVICES, '--wipe');
+  await docker.remove();
 });
 
 describe('the API on the real stack', () => {

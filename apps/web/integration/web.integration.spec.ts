@@ -15,7 +15,6 @@ const env = testStackEnv(STACK, OFFSET);
 const docker = new StackDocker(STACK);
 const web = `http://127.0.0.1:${3000 + OFFSET}`;
 const api = `http://127.0.0.1:${8080 + OFFSET}`;
-const SERVICES = 'etcd,patroni,router,redis,sentinel,api,web';
 
 let context: BrowserContext;
 let profile: string;
@@ -63,14 +62,14 @@ async function must(what: string, ...args: string[]) {
 }
 
 beforeAll(async () => {
-  await nx(env, 'run-many', '-t', 'down', '-p', SERVICES, '--wipe');
+  await docker.remove();
   await launchBrowser();
 });
 
 afterAll(async () => {
   await context?.close();
   if (profile) rmSync(profile, { recursive: true, force: true });
-  await nx(env, 'run-many', '-t', 'down', '-p', SERVICES, '--wipe');
+  await docker.remove();
 });
 
 describe('the web frontend on the real stack, in Chromium', () => {

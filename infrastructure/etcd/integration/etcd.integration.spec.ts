@@ -33,11 +33,11 @@ async function up() {
 }
 
 beforeAll(async () => {
-  await nx(env, 'run', 'etcd:down', '--wipe');
+  await docker.remove();
 });
 
 afterAll(async () => {
-  await nx(env, 'run', 'etcd:down', '--wipe');
+  await docker.remove();
 });
 
 describe('etcd on a real engine', () => {

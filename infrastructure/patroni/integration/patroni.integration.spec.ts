@@ -1,4 +1,4 @@
-import { healthyNow, jsonLine, nx, outcome, StackDocker, startNx, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { healthNow, healthyNow, jsonLine, nx, outcome, StackDocker, startNx, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,9 +39,10 @@ async function up() {
   return result;
 }
 
+/** The member that leads now, by the plugin's probes in this process (the tests check `patroni:health` itself through nx). */
 async function leaderMember(): Promise<string> {
-  const { json } = await health();
-  const leaders = json.components.filter((c) => c.role === 'leader');
+  const [patroniHealth] = await healthNow(env, 'patroni');
+  const leaders = patroniHealth.components.filter((c) => c.role === 'leader');
   expect(leaders).toHaveLength(1);
   return leaders[0].name;
 }
@@ -85,11 +86,11 @@ async function simulation(scenario: string): Promise<ReportJson> {
 }
 
 beforeAll(async () => {
-  await wipe();
+  await docker.remove();
 });
 
 afterAll(async () => {
-  await wipe();
+  await docker.remove();
 });
 
 describe('Patroni + router on a real engine', () => {

@@ -66,10 +66,8 @@ async function logs(...args: string[]): Promise<LogLine[]> {
   });
 }
 
-const wipe = () => nx(env, 'run-many', '-t', 'down', '--wipe');
-
 beforeAll(async () => {
-  await wipe();
+  await docker.remove();
   // The api's build chain runs the plugin's unit tests, some of which read PAWS360_PORT_OFFSET from the
   // environment: build it first without this stack's offset, so api:up below replays those from the cache.
   const build = await nx({ ...env, PAWS360_PORT_OFFSET: '0' }, 'run', 'api:build');
@@ -80,7 +78,7 @@ beforeAll(async () => {
 }, 15 * 60_000);
 
 afterAll(async () => {
-  await wipe();
+  await docker.remove();
 }, 5 * 60_000);
 
 describe('stack:logs', () => {

@@ -61,11 +61,11 @@ async function up() {
 const downAll = (...flags: string[]) => nx(env, 'run-many', '-t', 'down', ...flags, '-p', 'redis', 'sentinel');
 
 beforeAll(async () => {
-  await downAll('--wipe');
+  await docker.remove();
 });
 
 afterAll(async () => {
-  await downAll('--wipe');
+  await docker.remove();
 });
 
 describe('redis + sentinel on a real engine', () => {

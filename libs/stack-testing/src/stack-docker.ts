@@ -1,3 +1,4 @@
+import { removeStack } from '@paws360/nx-stack/api';
 import { DockerodeRuntime, type ExecResult } from '@paws360/nx-stack/runtime';
 
 /** Direct engine access for assertions, through the plugin's own runtime client. */
@@ -16,6 +17,16 @@ export class StackDocker {
     const labels: Record<string, string> = { 'io.paws360.stack': this.stack };
     if (service) labels['io.paws360.service'] = service;
     return this.runtime.listVolumes(labels);
+  }
+
+  /**
+   * Removes every container, volume and the network of the stack at once
+   * (what `nx run stack:prune` does to an orphaned stack): a suite's set-up
+   * and clean-up, which need a clean engine, not a graceful stop. The suites
+   * test `down` and `down --wipe` themselves, through nx.
+   */
+  async remove() {
+    return removeStack(this.runtime, this.stack);
   }
 
   async id(container: string): Promise<string> {

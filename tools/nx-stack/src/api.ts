@@ -14,6 +14,8 @@ import { createRuntime } from './runtime/create-runtime';
 
 export { checkHealth, createRuntime, stackName };
 export { integrationInputs } from './plugin/service-targets';
+// What `nx run stack:prune` does to one stack: every container, volume and its network, by the stack label.
+export { removeStack, type RemovedStack } from './lifecycle/stacks';
 // The log view's index and each kind's line parser (the benchmark's log section).
 export { LogIndex, type LogQuery, type LogSource } from './observe/log-index';
 export const logParserOf = (kind: ServiceKind) => kindModule(kind).parseLogLine;
