@@ -168,7 +168,7 @@ describe('redis + sentinel on a real engine', () => {
     }
     expect(refused.exitCode).not.toBe(0);
     expect(refused.output).toContain(
-      `Cannot start redis: its volumes ${[1, 2, 3].map((n) => `${STACK}-redis-${n}-data`).join(', ')} were initialised with other passwords than .paws360/${STACK}.env holds now`,
+      `Cannot start redis: its volumes ${[1, 2, 3].map((n) => `${STACK}-redis-${n}-data`).join(', ')} were initialised with another REDIS_PASSWORD than .paws360/${STACK}.env holds now`,
     );
     expect(refused.output).toContain('npx nx run redis:down --wipe');
     expect(await docker.containers('redis')).toHaveLength(0);

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureSecrets, parseEnvFile, secretsFile } from './secrets';
+import { changedSecrets, ensureSecrets, parseEnvFile, secretsFile, secretsFingerprint } from './secrets';
 
 describe('secrets', () => {
   let root: string;
@@ -67,5 +67,26 @@ describe('secrets', () => {
 
   it('parseEnvFile skips comments and blank lines and trims around "="', () => {
     expect(parseEnvFile('# A=1\n\n  B = two words  \nC=x=y\nnot a line\n')).toEqual({ B: 'two words', C: 'x=y' });
+  });
+});
+
+describe('secretsFingerprint and changedSecrets', () => {
+  const made = secretsFingerprint({ B_PASSWORD: 'bee', A_PASSWORD: 'ay' })!;
+
+  it('one entry per password, by name, with no trace of the value', () => {
+    expect(made).toMatch(/^A_PASSWORD=[0-9a-f]{12},B_PASSWORD=[0-9a-f]{12}$/);
+    expect(made).not.toContain('bee');
+    expect(secretsFingerprint({})).toBeUndefined();
+    // The hash covers the name: the same value under another name hashes differently.
+    expect(secretsFingerprint({ A_PASSWORD: 'bee' })).not.toBe(made.split(',')[1].replace('B_', 'A_'));
+  });
+
+  it('names the passwords that differ or are gone; added and unused ones do not count', () => {
+    const used = ['A_PASSWORD', 'B_PASSWORD', 'C_PASSWORD'];
+    expect(changedSecrets(made, { A_PASSWORD: 'ay', B_PASSWORD: 'bee' }, used)).toEqual([]);
+    expect(changedSecrets(made, { A_PASSWORD: 'ay', B_PASSWORD: 'bee', C_PASSWORD: 'new' }, used)).toEqual([]);
+    expect(changedSecrets(made, { A_PASSWORD: 'other', B_PASSWORD: 'bee' }, used)).toEqual(['A_PASSWORD']);
+    expect(changedSecrets(made, { B_PASSWORD: 'other' }, used)).toEqual(['A_PASSWORD', 'B_PASSWORD']);
+    expect(changedSecrets(made, {}, ['B_PASSWORD'])).toEqual(['B_PASSWORD']);
   });
 });

@@ -77,16 +77,33 @@ export function ensureSecrets(workspaceRoot: string, stack: string, names: reado
 }
 
 /**
- * A fingerprint of a service's passwords (names and values): what up labels
- * its volumes with, to tell later whether the data there was initialised with
- * the passwords the secrets file holds now. A SHA-256 of generated 192-bit
- * values, cut to 16 hex digits: it identifies them and reveals nothing.
- * undefined for a service without secrets.
+ * A fingerprint of a service's passwords: what up labels its volumes with,
+ * to tell later whether the data there was initialised with the passwords
+ * the secrets file holds now. One entry per password, `NAME=<12 hex digits
+ * of a SHA-256 of name and value>`, sorted and comma-separated: it
+ * identifies generated 192-bit values and reveals nothing of them, and a
+ * password added to the service later is simply not in an older volume's
+ * label. undefined for a service without secrets.
  */
 export function secretsFingerprint(secrets: Readonly<Record<string, string>>): string | undefined {
   const names = Object.keys(secrets).sort();
   if (names.length === 0) return undefined;
-  const hash = createHash('sha256');
-  for (const name of names) hash.update(`${name}=${secrets[name]}\n`);
-  return hash.digest('hex').slice(0, 16);
+  return names.map((name) => `${name}=${valueHash(name, secrets[name])}`).join(',');
+}
+
+const valueHash = (name: string, value: string) => createHash('sha256').update(`${name}=${value}`).digest('hex').slice(0, 12);
+
+/**
+ * The passwords a volume's data was made with (its fingerprint label) that
+ * `current` no longer holds: a different value, or none at all (the file
+ * lost it). Passwords the label does not name (added since) and ones the
+ * service no longer uses (absent from `used`) do not count.
+ */
+export function changedSecrets(fingerprint: string, current: Readonly<Record<string, string | undefined>>, used: readonly string[]): string[] {
+  return fingerprint
+    .split(',')
+    .map((entry) => entry.split('='))
+    .filter(([name, hash]) => used.includes(name) && (current[name] === undefined || valueHash(name, current[name]!) !== hash))
+    .map(([name]) => name)
+    .sort();
 }

@@ -86,10 +86,10 @@ export class ForeignCheckoutError extends StackError {
  */
 export class SecretsMismatchError extends StackError {
   override name = 'SecretsMismatchError';
-  constructor(stack: string, service: string, volumes: string[], secretsFile: string) {
+  constructor(stack: string, service: string, volumes: string[], secretsFile: string, secrets: string[]) {
     super(
       `Cannot start ${service}: ${volumes.length > 1 ? 'its volumes' : 'its volume'} ${volumes.join(', ')} ` +
-        `${volumes.length > 1 ? 'were' : 'was'} initialised with other passwords than ${secretsFile} holds now ` +
+        `${volumes.length > 1 ? 'were' : 'was'} initialised with another ${secrets.join(' and ')} than ${secretsFile} holds now ` +
         `(that file was deleted or regenerated since, or stack "${stack}" was started from another checkout). ` +
         `Its members would start and then fail to log in to each other.\n` +
         `  Put back the secrets file the volumes were made with, or start ${service} with empty data: ` +

@@ -245,7 +245,7 @@ describe('upService', () => {
       const password = runtime.container('paws360-etcd-1').spec.env.ROOT_PASSWORD;
       const labels = runtime.volumes.get(VOLUMES[0])!.labels;
       expect(labels[LABELS.secrets]).toBe(secretsFingerprint({ ROOT_PASSWORD: password }));
-      expect(labels[LABELS.secrets]).toMatch(/^[0-9a-f]{16}$/);
+      expect(labels[LABELS.secrets]).toMatch(/^ROOT_PASSWORD=[0-9a-f]{12}$/);
       expect(JSON.stringify(runtime.volumes.get(VOLUMES[0]))).not.toContain(password);
     });
 
@@ -256,7 +256,7 @@ describe('upService', () => {
       const file = secretsFile(ws.root, 'paws360');
       writeFileSync(file, readFileSync(file, 'utf8').replace(/ROOT_PASSWORD=.*/, 'ROOT_PASSWORD=another-one'));
       const message = await refusal();
-      expect(message).toContain(`Cannot start etcd: its volumes ${VOLUMES.join(', ')} were initialised with other passwords than`);
+      expect(message).toContain(`Cannot start etcd: its volumes ${VOLUMES.join(', ')} were initialised with another ROOT_PASSWORD than`);
       expect(message).toContain('.paws360/paws360.env');
       expect(message).toContain('npx nx run etcd:down --wipe');
       expect(message).toContain('Nothing was created.');
@@ -269,12 +269,27 @@ describe('upService', () => {
       const file = secretsFile(ws.root, 'paws360');
       const saved = readFileSync(file, 'utf8');
       rmSync(file);
-      expect(await refusal()).toContain('were initialised with other passwords');
+      expect(await refusal()).toContain('were initialised with another ROOT_PASSWORD than');
       expect(() => readFileSync(file)).toThrow();
       // The file put back: up starts on the same volumes again.
       writeFileSync(file, saved);
       const again = await up();
       expect(Object.values(again.actions)).toEqual(['create', 'create', 'create']);
+    });
+
+    it('a password the service gained since its volumes were made is generated, and the volumes start as they are', async () => {
+      withSecret();
+      await up();
+      await removeMembers();
+      ws.writeServiceJson('etcd', serviceJson({ kind: 'redis', secrets: ['ROOT_PASSWORD', 'APP_PASSWORD'] }));
+      const again = await up();
+      expect(Object.values(again.actions)).toEqual(['create', 'create', 'create']);
+      expect(runtime.container('paws360-etcd-1').spec.env.APP_PASSWORD).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      // The old volumes keep their label; the old password still has to match it.
+      await removeMembers();
+      const file = secretsFile(ws.root, 'paws360');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/ROOT_PASSWORD=.*/, 'ROOT_PASSWORD=another-one'));
+      expect(await refusal()).toContain('were initialised with another ROOT_PASSWORD than');
     });
 
     it('volumes from before the label are taken as they are', async () => {

@@ -1,7 +1,7 @@
 import { join, relative } from 'node:path';
 import { seconds } from '../core/progress';
 import { LABELS, hostPortVariable, imageNamespace, networkName, serviceLabels, stackLabels } from '../core/naming';
-import { ensureSecrets, readSecrets, secretsFile, secretsFingerprint } from '../core/secrets';
+import { changedSecrets, ensureSecrets, readSecrets, secretsFile, secretsFingerprint } from '../core/secrets';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth } from '../kinds/health';
 import { kindOf } from '../kinds/registry';
@@ -138,7 +138,10 @@ export async function upService(deps: UpDeps, service: ServiceDefinition, option
 
   // Every check that can fail on bad input runs before anything is created.
   const fingerprint = kindOf(service).dataKeepsSecrets ? secretsFingerprint(secrets) : undefined;
-  await assertVolumesMatchSecrets(deps, service, plan.filter((p) => p.action !== 'keep').map((p) => p.spec), fingerprint);
+  if (fingerprint) {
+    const volumes = plan.filter((p) => p.action !== 'keep').flatMap((p) => p.spec.mounts.map((m) => m.volume));
+    await assertVolumesMatchSecrets(deps, service, [...new Set(volumes)], secrets);
+  }
   await assertPortsFree(deps, service, plan.filter((p) => p.action === 'create' || p.action === 'start').map((p) => p.spec));
 
   const created: string[] = [];
@@ -222,25 +225,33 @@ function assertSameCheckout(stack: string, service: ServiceDefinition, existing:
 }
 
 /**
- * The volumes a member is about to start on must hold data made with the
- * passwords it is given: each carries the fingerprint of those it was created
- * with. A volume from before that label is taken as it is.
+ * The volumes members are about to start on must hold data made with the
+ * passwords they are given: each carries the fingerprint of those it was
+ * created with (core/secrets). A volume from before that label is taken as
+ * it is, and so is a password added to the service since.
  */
-async function assertVolumesMatchSecrets(deps: UpDeps, service: ServiceDefinition, specs: MemberSpec[], fingerprint: string | undefined): Promise<void> {
-  if (fingerprint === undefined) return;
-  const volumes = [...new Set(specs.flatMap((spec) => spec.mounts.map((m) => m.volume)))];
+async function assertVolumesMatchSecrets(
+  deps: UpDeps,
+  service: ServiceDefinition,
+  volumes: string[],
+  current: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   const labels = await Promise.all(volumes.map((volume) => deps.runtime.volumeLabels(volume)));
+  const changed = new Set<string>();
   const other = volumes.filter((_, i) => {
     const made = labels[i]?.[LABELS.secrets];
-    return made !== undefined && made !== fingerprint;
+    const names = made === undefined ? [] : changedSecrets(made, current, service.config.secrets);
+    names.forEach((name) => changed.add(name));
+    return names.length > 0;
   });
-  if (other.length > 0) throw mismatch(deps, service, other);
+  if (other.length > 0) throw mismatch(deps, service, other, [...changed].sort());
 }
 
 /**
  * Passwords are generated when the secrets file lacks them, which must not
- * happen while volumes made with the lost ones remain: they are kept as they
- * are, and so is the file, for the user to put the old one back.
+ * happen to a password volumes were made with: they are kept as they are,
+ * and so is the file, for the user to put the old one back. A password the
+ * service gained since the volumes were made is generated as on a first start.
  */
 async function assertSecretsNotLost(deps: UpDeps, service: ServiceDefinition): Promise<void> {
   const names = service.config.secrets;
@@ -248,12 +259,12 @@ async function assertSecretsNotLost(deps: UpDeps, service: ServiceDefinition): P
   const known = readSecrets(deps.workspaceRoot, deps.stack, names);
   if (names.every((name) => known[name] !== undefined)) return;
   const volumes = await deps.runtime.listVolumes({ ...serviceLabels(deps.stack, service.name), [LABELS.secrets]: '' });
-  if (volumes.length > 0) throw mismatch(deps, service, volumes);
+  await assertVolumesMatchSecrets(deps, service, volumes, known);
 }
 
-function mismatch(deps: UpDeps, service: ServiceDefinition, volumes: string[]): SecretsMismatchError {
+function mismatch(deps: UpDeps, service: ServiceDefinition, volumes: string[], secrets: string[]): SecretsMismatchError {
   const file = secretsFile(deps.workspaceRoot, deps.stack);
-  return new SecretsMismatchError(deps.stack, service.name, volumes, relative(process.cwd(), file) || file);
+  return new SecretsMismatchError(deps.stack, service.name, volumes, relative(process.cwd(), file) || file, secrets);
 }
 
 const findMember = (containers: ContainerInfo[], member: number) =>
