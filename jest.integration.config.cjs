@@ -9,6 +9,10 @@ module.exports = {
   rootDir: __dirname,
   testMatch: ['<rootDir>/**/*.integration.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // Build outputs are left out of jest's crawl of the workspace, not only of its tests: other tasks of
+  // the same pipeline rewrite them while a suite starts, and the crawl read a dist/apps/api/package.json
+  // that a concurrent api build had just replaced (ENOENT: the suite failed before any test ran).
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/tmp/'],
   moduleNameMapper: {
     ...preset.moduleNameMapper,
     '^@paws360/stack-testing$': '<rootDir>/libs/stack-testing/src/index.ts',
