@@ -155,14 +155,14 @@ describe('createNodes', () => {
     expect(project.metadata?.targetGroups?.Stack).toEqual(Object.keys(project.targets!));
   });
 
-  it('a service with an integration/ folder also gets an integration target after its image, cached by its real inputs', async () => {
+  it('a service with an integration/ folder also gets an integration target after its image and its dependencies’ images, cached by its real inputs', async () => {
     const file = writeService('infrastructure/etcd', etcd);
     const plain = await run([file]);
     expect(projectOf(plain, file).project.targets!.integration).toBeUndefined();
     mkdirSync(join(root, 'infrastructure/etcd', INTEGRATION_DIR));
     const { project } = projectOf(await run([file]), file);
     const integration = project.targets!.integration;
-    expect(integration).toMatchObject({ executor: 'nx:run-commands', cache: true, dependsOn: ['image'] });
+    expect(integration).toMatchObject({ executor: 'nx:run-commands', cache: true, dependsOn: ['image', '^image'] });
     expect(integration.parallelism).toBeUndefined();
     expect(integration.inputs).toEqual(
       expect.arrayContaining([
@@ -183,7 +183,7 @@ describe('createNodes', () => {
     expect(integration.metadata?.description).toContain('etcd');
     expect(project.metadata?.targetGroups?.Stack).toContain('integration');
     const prefixed = projectOf(await run([file], { targetPrefix: 'stack-' }), file).project;
-    expect(prefixed.targets!['stack-integration'].dependsOn).toEqual(['stack-image']);
+    expect(prefixed.targets!['stack-integration'].dependsOn).toEqual(['stack-image', '^stack-image']);
   });
 
   it('an invalid service.json fails graph creation with an error naming the file and the field', async () => {

@@ -176,7 +176,11 @@ export function serviceTargets(
       // Suites may overlap: each has its own stack name and port offset, and
       // most of a suite is waiting (elections, failovers, TTLs). How many run
       // at once is nx's --parallel (the pipeline sets it: tools/ci/pipeline.json).
-      dependsOn: ['image'],
+      // Its own image and those of the services it depends on, which its stack
+      // runs: built by the pipeline before the suite starts, never by the suite
+      // at the same time (an app's image is sent from a bundle folder that a
+      // second build of it would be rewriting).
+      dependsOn: ['image', '^image'],
       options: {
         command: `jest -c jest.integration.config.cjs ${service.root}/integration`,
         env: { JEST_JUNIT_OUTPUT_DIR: `dist/test-results/${name}`, JEST_JUNIT_OUTPUT_NAME: 'integration.xml' },

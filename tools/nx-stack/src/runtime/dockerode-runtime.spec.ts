@@ -182,6 +182,28 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
     expect(container.exec).toHaveBeenCalledWith(expect.objectContaining({ Cmd: ['etcdctl', 'endpoint', 'health'], Env: ['ETCDCTL_API=3'] }));
   });
 
+  it('buildImage: a context that cannot be read to its end aborts the request and names the folder, instead of waiting forever', async () => {
+    const ctx = mkdtempSync(join(tmpdir(), 'build-ctx-'));
+    try {
+      writeFileSync(join(ctx, 'Dockerfile'), 'FROM debian:bookworm-slim\n');
+      const { docker, runtime } = stubDocker();
+      let signal: AbortSignal | undefined;
+      // The engine: reads the body and answers only once it has all of it (here: never, unless aborted).
+      docker.buildImage.mockImplementation((stream: Readable, options: { abortSignal?: AbortSignal }) => {
+        signal = options.abortSignal;
+        stream.resume();
+        return new Promise(() => undefined);
+      });
+      // main.js is planned but gone by the time it is sent (another build rewrote the folder).
+      const build = runtime.buildImage({ contextDir: ctx, dockerfile: 'Dockerfile', files: ['Dockerfile', 'main.js'], tags: ['t:1'], labels: {} });
+      await expect(build).rejects.toThrow(`docker build t:1 failed: its build context ${ctx} changed while it was being sent`);
+      expect(signal?.aborted).toBe(true);
+      expect(docker.modem.followProgress).not.toHaveBeenCalled();
+    } finally {
+      rmSync(ctx, { recursive: true, force: true });
+    }
+  });
+
   it('buildImage: sends a tar of exactly the planned files, even a Dockerfile that .dockerignore lists', async () => {
     const ctx = mkdtempSync(join(tmpdir(), 'build-ctx-'));
     try {
@@ -231,6 +253,7 @@ describe('DockerodeRuntime (over a stubbed dockerode)', () => {
       labels: { l: 'v' },
       nocache: true,
       forcerm: true,
+      abortSignal: expect.any(AbortSignal),
     });
     expect(lines).toEqual(['Step 1/2 : FROM debian']);
     // A registry port's colon is no tag.

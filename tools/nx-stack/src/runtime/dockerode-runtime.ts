@@ -130,19 +130,39 @@ export class DockerodeRuntime implements ContainerRuntime {
     // Dockerfile listed there, which docker itself always sends.
     // A copy: tar-fs consumes the entries array it is given.
     const context = pack(request.contextDir, { entries: [...request.files] });
-    const stream = await this.call(operation, () =>
-      this.docker.buildImage(
-        context,
-        {
+    // The engine reads the whole context before it answers. A context that
+    // cannot be read to its end (a file removed or rewritten while it is
+    // sent) would leave the request, and the engine with it, waiting for the
+    // rest forever: the request is aborted and the error names the folder.
+    const abort = new AbortController();
+    const contextFailed = new Promise<never>((_, reject) =>
+      context.once('error', (error: Error) => {
+        reject(
+          new RuntimeOperationError(
+            operation,
+            `its build context ${request.contextDir} changed while it was being sent (${error.message}); build again once nothing writes to it`,
+            undefined,
+            { cause: error },
+          ),
+        );
+        abort.abort(error);
+      }),
+    );
+    contextFailed.catch(() => undefined);
+    const stream = await Promise.race([
+      this.call(operation, () =>
+        this.docker.buildImage(context, {
           dockerfile: request.dockerfile,
           t: request.tags[0],
           labels: request.labels,
           nocache: request.noCache ?? false,
           // Remove intermediate containers even when a step fails.
           forcerm: true,
-        },
+          abortSignal: abort.signal,
+        }),
       ),
-    );
+      contextFailed,
+    ]);
     await new Promise<void>((resolve, reject) => {
       let failure: string | undefined;
       this.docker.modem.followProgress(
