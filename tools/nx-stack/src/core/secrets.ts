@@ -103,7 +103,10 @@ export function changedSecrets(fingerprint: string, current: Readonly<Record<str
   return fingerprint
     .split(',')
     .map((entry) => entry.split('='))
-    .filter(([name, hash]) => used.includes(name) && (current[name] === undefined || valueHash(name, current[name]!) !== hash))
+    .filter(([name, hash]) => {
+      const value = current[name];
+      return used.includes(name) && (value === undefined || valueHash(name, value) !== hash);
+    })
     .map(([name]) => name)
     .sort();
 }

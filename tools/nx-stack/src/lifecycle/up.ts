@@ -244,7 +244,9 @@ async function assertVolumesMatchSecrets(
     names.forEach((name) => changed.add(name));
     return names.length > 0;
   });
-  if (other.length > 0) throw mismatch(deps, service, other, [...changed].sort());
+  if (other.length === 0) return;
+  const file = secretsFile(deps.workspaceRoot, deps.stack);
+  throw new SecretsMismatchError(deps.stack, service.name, other, relative(process.cwd(), file) || file, [...changed].sort());
 }
 
 /**
@@ -260,11 +262,6 @@ async function assertSecretsNotLost(deps: UpDeps, service: ServiceDefinition): P
   if (names.every((name) => known[name] !== undefined)) return;
   const volumes = await deps.runtime.listVolumes({ ...serviceLabels(deps.stack, service.name), [LABELS.secrets]: '' });
   await assertVolumesMatchSecrets(deps, service, volumes, known);
-}
-
-function mismatch(deps: UpDeps, service: ServiceDefinition, volumes: string[], secrets: string[]): SecretsMismatchError {
-  const file = secretsFile(deps.workspaceRoot, deps.stack);
-  return new SecretsMismatchError(deps.stack, service.name, volumes, relative(process.cwd(), file) || file, secrets);
 }
 
 const findMember = (containers: ContainerInfo[], member: number) =>

@@ -454,12 +454,7 @@ export class DockerodeRuntime implements ContainerRuntime {
   }
 
   async ensureVolume(name: string, labels: Record<string, string>): Promise<boolean> {
-    try {
-      await this.call(`docker volume inspect ${name}`, () => this.docker.getVolume(name).inspect());
-      return false;
-    } catch (error) {
-      if (!(error instanceof RuntimeOperationError && error.statusCode === 404)) throw error;
-    }
+    if ((await this.volumeLabels(name)) !== undefined) return false;
     await this.call(`docker volume create ${name}`, () => this.docker.createVolume({ Name: name, Labels: labels }));
     return true;
   }
