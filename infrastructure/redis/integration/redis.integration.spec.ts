@@ -160,12 +160,7 @@ describe('redis + sentinel on a real engine', () => {
     const secretsPath = join(workspaceRoot, '.paws360', `${STACK}.env`);
     const secrets = readFileSync(secretsPath, 'utf8');
     writeFileSync(secretsPath, secrets.replace(/^REDIS_PASSWORD=.*$/m, 'REDIS_PASSWORD=regenerated-elsewhere'));
-    let refused;
-    try {
-      refused = await nx(env, 'run', 'sentinel:up');
-    } finally {
-      writeFileSync(secretsPath, secrets);
-    }
+    const refused = await nx(env, 'run', 'sentinel:up').finally(() => writeFileSync(secretsPath, secrets));
     expect(refused.exitCode).not.toBe(0);
     expect(refused.output).toContain(
       `Cannot start redis: its volumes ${[1, 2, 3].map((n) => `${STACK}-redis-${n}-data`).join(', ')} were initialised with another REDIS_PASSWORD than .paws360/${STACK}.env holds now`,

@@ -17,12 +17,18 @@ export function parseEnvFile(text: string): Record<string, string> {
   return values;
 }
 
+/** The secrets file as a message names it: relative to where the command runs. */
+export function shownSecretsFile(workspaceRoot: string, stack: string): string {
+  const file = secretsFile(workspaceRoot, stack);
+  return relative(process.cwd(), file) || file;
+}
+
 /** A secret a reader needs is not in the stack's env file: the stack was never started from this checkout. */
 export class MissingSecretError extends UserError {
   override name = 'MissingSecretError';
   constructor(workspaceRoot: string, stack: string, name: string) {
     super(
-      `${name} is not in ${relative(process.cwd(), secretsFile(workspaceRoot, stack)) || secretsFile(workspaceRoot, stack)}: ` +
+      `${name} is not in ${shownSecretsFile(workspaceRoot, stack)}: ` +
         `stack "${stack}" was not started from this checkout. Start it first: npx nx run-many -t up (PAWS360_STACK=${stack}).`,
     );
   }

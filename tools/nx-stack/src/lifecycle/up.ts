@@ -1,7 +1,7 @@
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { seconds } from '../core/progress';
 import { LABELS, hostPortVariable, imageNamespace, networkName, serviceLabels, stackLabels } from '../core/naming';
-import { changedSecrets, ensureSecrets, readSecrets, secretsFile, secretsFingerprint } from '../core/secrets';
+import { changedSecrets, ensureSecrets, readSecrets, secretsFingerprint, shownSecretsFile } from '../core/secrets';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth } from '../kinds/health';
 import { kindOf } from '../kinds/registry';
@@ -245,8 +245,7 @@ async function assertVolumesMatchSecrets(
     return names.length > 0;
   });
   if (other.length === 0) return;
-  const file = secretsFile(deps.workspaceRoot, deps.stack);
-  throw new SecretsMismatchError(deps.stack, service.name, other, relative(process.cwd(), file) || file, [...changed].sort());
+  throw new SecretsMismatchError(deps.stack, service.name, other, shownSecretsFile(deps.workspaceRoot, deps.stack), [...changed].sort());
 }
 
 /**
