@@ -36,11 +36,17 @@ export interface PatroniCluster {
   pause?: boolean;
 }
 
+/** GET /config: the cluster's dynamic configuration in the DCS (the part the probe reads). */
+export interface PatroniConfig {
+  synchronous_mode?: boolean;
+}
+
 /** [timeline, lsn, reason, timestamp, new leader] per timeline switch. */
 export type PatroniHistory = Array<[number, number, string, string?, string?]>;
 
 export const patroniStatus = (apiPort: number, timeoutMs: number) => httpJson<PatroniStatus>(apiPort, '/patroni', { timeoutMs });
 export const patroniCluster = (apiPort: number, timeoutMs: number) => httpJson<PatroniCluster>(apiPort, '/cluster', { timeoutMs });
+export const patroniConfig = (apiPort: number, timeoutMs: number) => httpJson<PatroniConfig>(apiPort, '/config', { timeoutMs });
 export const patroniHistory = (apiPort: number, timeoutMs: number) => httpJson<PatroniHistory>(apiPort, '/history', { timeoutMs });
 
 /** POST /switchover on a member's REST API; Patroni answers in plain text, whatever the status. */

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ServiceDefinition } from '../../core/service-config';
 import type { ContainerState } from '../../runtime/container-runtime';
 import type { MemberView, ProbeContext } from '../kind';
-import type { PatroniCluster, PatroniHistory, PatroniStatus } from '../../clients/patroni';
+import type { PatroniCluster, PatroniConfig, PatroniHistory, PatroniStatus } from '../../clients/patroni';
 import { patroniProbe } from './patroni-probe';
 
 /** What one imitation member answers; `hang` never answers (a frozen member). */
@@ -11,6 +11,7 @@ interface Answers {
   patroni?: PatroniStatus;
   cluster?: PatroniCluster;
   history?: PatroniHistory;
+  config?: PatroniConfig;
   hang?: boolean;
 }
 
@@ -74,7 +75,7 @@ describe('patroni probe (against imitation REST APIs on 127.0.0.1)', () => {
         seen[i].push(req.url ?? '');
         const a = answers[i];
         if (a.hang) return; // never answers
-        const body = req.url === '/patroni' ? a.patroni : req.url === '/cluster' ? a.cluster : req.url === '/history' ? (a.history ?? []) : undefined;
+        const body = req.url === '/patroni' ? a.patroni : req.url === '/cluster' ? a.cluster : req.url === '/history' ? (a.history ?? []) : req.url === '/config' ? a.config : undefined;
         if (body === undefined) {
           res.writeHead(404);
           return res.end('not found');
@@ -125,6 +126,28 @@ describe('patroni probe (against imitation REST APIs on 127.0.0.1)', () => {
       { name: 'paws360-patroni-3', status: 'healthy', role: 'replica', detail: 'timeline 2 · lag 0 B · async', serving: true },
     ]);
     for (const s of seen) expect(s.sort()).toEqual(['/cluster', '/patroni']);
+  });
+
+  it('synchronous mode with no synchronous standby chosen yet (just after a switchover): the leader is unhealthy but serving, naming why', async () => {
+    const dcs = cluster('patroni-1', 'patroni-2', ['patroni-3']);
+    dcs.members[1].role = 'replica';
+    answers[0] = { patroni: primary([streaming('patroni-2', 'async'), streaming('patroni-3', 'async')]), cluster: dcs, config: { synchronous_mode: true } };
+    answers[1] = { patroni: replica(67109720), cluster: dcs, config: { synchronous_mode: true } };
+    answers[2] = { patroni: replica(67109720), cluster: dcs, config: { synchronous_mode: true } };
+    const [leader, second, third] = await patroniProbe.health(context());
+    expect(leader).toMatchObject({ status: 'unhealthy', role: 'leader', serving: true });
+    expect(leader.detail).toContain('no synchronous standby chosen yet: Patroni cannot fail over until it picks one');
+    expect([second.status, third.status]).toEqual(['healthy', 'healthy']);
+    // Only the leader is asked for the configuration, and only because no stream is synchronous.
+    expect(seen.map((s) => s.includes('/config'))).toEqual([true, false, false]);
+  });
+
+  it('asynchronous mode: replicas streaming with none synchronous is healthy', async () => {
+    answers[0].patroni = primary([streaming('patroni-2', 'async'), streaming('patroni-3', 'async')]);
+    answers[0].config = { synchronous_mode: false };
+    answers[1].patroni = replica(67109720);
+    const components = await patroniProbe.health(context());
+    expect(components.map((c) => c.status)).toEqual(['healthy', 'healthy', 'healthy']);
   });
 
   it('a replica a little behind is still healthy and shows its lag', async () => {

@@ -1,5 +1,5 @@
 import { absentMember } from '../members';
-import { patroniCluster, patroniHistory, patroniStatus, type PatroniCluster, type PatroniHistory, type PatroniStatus } from '../../clients/patroni';
+import { patroniCluster, patroniConfig, patroniHistory, patroniStatus, type PatroniCluster, type PatroniHistory, type PatroniStatus } from '../../clients/patroni';
 import type { ComponentHealth, InspectReport, MemberView, ProbeContext, ServiceProbe } from '../kind';
 
 export const API_PORT = 'api';
@@ -30,8 +30,22 @@ async function memberState(view: MemberView): Promise<MemberState> {
   return { view, status: status.value, cluster: cluster.status === 'fulfilled' ? cluster.value : undefined };
 }
 
-/** Every member's /patroni and /cluster, in parallel. */
-export const observePatroni = (members: MemberView[]) => Promise.all(members.map(memberState));
+/**
+ * Every member's /patroni and /cluster, in parallel, and what they say.
+ * When the primary streams to replicas none of which is synchronous, its
+ * /config is asked too: in synchronous mode that is a cluster Patroni cannot
+ * fail over yet (it only promotes the synchronous standby), a moment after
+ * a switchover or a rejoin. A healthy cluster costs no extra request.
+ */
+export async function observePatroni(members: MemberView[]): Promise<{ states: MemberState[]; verdict: ClusterVerdict }> {
+  const states = await Promise.all(members.map(memberState));
+  const verdict = assessPatroni(states);
+  const leader = states.find((s) => s.view.hostname === verdict.leader);
+  const streams = (leader?.status?.replication ?? []).filter((r) => r.state === 'streaming');
+  if (!leader || streams.length === 0 || streams.some((r) => r.sync_state === 'sync')) return { states, verdict };
+  const config = await patroniConfig(leader.view.hostPorts[API_PORT], TIMEOUT_MS).catch(() => undefined);
+  return { states, verdict: config?.synchronous_mode ? assessPatroni(states, { synchronousMode: true }) : verdict };
+}
 
 /** Where the member's WAL is: the primary's write position, a replica's received or replayed position. */
 const walPosition = (status: PatroniStatus) =>
@@ -70,9 +84,10 @@ export interface ClusterVerdict {
 /**
  * Healthy: exactly one primary, the member holding the leader key; every
  * member `running`; every other member a replica (in recovery) that the
- * primary lists as `streaming`, less than 1 MB behind, on its timeline.
+ * primary lists as `streaming`, less than 1 MB behind, on its timeline; in
+ * synchronous mode, one of them the synchronous standby.
  */
-export function assessPatroni(states: MemberState[]): ClusterVerdict {
+export function assessPatroni(states: MemberState[], options: { synchronousMode?: boolean } = {}): ClusterVerdict {
   const primaries = states.filter((s) => s.status && isPrimaryRole(s.status.role));
   const leaderState = primaries.length === 1 ? primaries[0] : undefined;
   const leader = leaderState?.status;
@@ -97,7 +112,12 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
       const streaming = streams.filter((r) => r.state === 'streaming');
       const sync = streaming.filter((r) => r.sync_state === 'sync').map((r) => r.application_name);
       const detail = `timeline ${status.timeline ?? '?'} · ${streaming.length} streaming${sync.length ? ` (sync: ${sync.join(', ')})` : ''}`;
-      return { ...base, role: 'leader', serving: problems.length === 0, state: status.state, problems, detail };
+      // It takes writes (dependents may start), but losing it now would leave the cluster without a leader.
+      const serving = problems.length === 0;
+      if (options.synchronousMode && streaming.length > 0 && sync.length === 0) {
+        problems.push('synchronous mode, but no synchronous standby chosen yet: Patroni cannot fail over until it picks one');
+      }
+      return { ...base, role: 'leader', serving, state: status.state, problems, detail };
     }
 
     // A replica.
@@ -132,8 +152,7 @@ export function assessPatroni(states: MemberState[]): ClusterVerdict {
 }
 
 async function health(ctx: ProbeContext): Promise<ComponentHealth<PatroniRole>[]> {
-  const states = await observePatroni(ctx.members);
-  const verdict = assessPatroni(states);
+  const { states, verdict } = await observePatroni(ctx.members);
   return verdict.members.map((m, index): ComponentHealth<PatroniRole> => {
     const absent = absentMember<PatroniRole>(m.view);
     if (absent) return absent;
@@ -150,8 +169,7 @@ async function health(ctx: ProbeContext): Promise<ComponentHealth<PatroniRole>[]
 }
 
 async function inspect(ctx: ProbeContext): Promise<InspectReport> {
-  const states = await observePatroni(ctx.members);
-  const verdict = assessPatroni(states);
+  const { states, verdict } = await observePatroni(ctx.members);
   const answering = states.find((s) => s.view.hostname === verdict.leader) ?? states.find((s) => s.status);
   let history: PatroniHistory | null = null;
   if (answering) {
