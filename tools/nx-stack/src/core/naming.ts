@@ -74,7 +74,7 @@ export function hostPort(
   service: ServiceDefinition,
   port: PortConfig,
   member: number,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): number {
   const variable = hostPortVariable(service.name, port);
   const base = parsePort(env[variable], variable) ?? port.host;

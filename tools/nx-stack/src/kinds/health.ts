@@ -10,8 +10,8 @@ export interface HealthDeps {
   workspaceRoot: string;
   stack: string;
   probe?: (service: ServiceDefinition) => ServiceProbe;
-  /** Where host-port overrides are read (PAWS360_*_PORT, PAWS360_PORT_OFFSET); default process.env. */
-  env?: NodeJS.ProcessEnv;
+  /** Where host-port overrides are read (PAWS360_*_PORT, PAWS360_PORT_OFFSET): the stack's env, never assumed. */
+  env: NodeJS.ProcessEnv;
 }
 
 export async function probeContext(deps: HealthDeps, service: ServiceDefinition): Promise<ProbeContext> {

@@ -8,7 +8,7 @@ export async function observeMembers(
   runtime: ContainerRuntime,
   stack: string,
   service: ServiceDefinition,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
 ): Promise<MemberView[]> {
   const containers = await runtime.listContainers(serviceLabels(stack, service.name));
   return Array.from({ length: service.config.replicas }, (_, index) => {

@@ -66,6 +66,7 @@ describe('topology from the graph', () => {
       runtime,
       workspaceRoot: ws.root,
       stack: 'paws360',
+      env: {},
       probe: () => fakeProbe(),
       log: () => undefined,
       progress: new Progress(new CollectingStream(), false),

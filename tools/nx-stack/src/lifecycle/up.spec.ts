@@ -37,6 +37,7 @@ describe('upService', () => {
     runtime,
     workspaceRoot: ws.root,
     stack: 'paws360',
+    env: {},
     probe: () => probe,
     log: (line) => logs.push(line),
     progress: new Progress(progressOut, false),
