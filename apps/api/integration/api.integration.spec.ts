@@ -1,5 +1,5 @@
 import { createRuntime, stackHealth, workspaceServices } from '@paws360/nx-stack/api';
-import { jsonLine, nx, outcome, StackDocker, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { jsonLine, nx, outcome, runTarget, StackDocker, SUCCEEDED, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +87,7 @@ describe('the API on the real stack', () => {
     const h = await health();
     console.log(`api:up (images, data tier, API) ${((upDone - started) / 1000).toFixed(1)} s; /actuator/health UP ${Date.now() - upDone} ms after`);
     expect(h.body).toMatchObject({ status: 'UP', components: { db: { status: 'UP' }, cache: { status: 'UP' } } });
-    const apiHealth = await nx(env, 'run', 'api:health', '--json');
+    const apiHealth = await runTarget(env, 'api:health', '--json');
     expect(jsonLine<{ healthy: boolean }>(apiHealth.output).healthy).toBe(true);
     expect((await docker.containers()).map((c) => c.name)).toEqual(expect.arrayContaining([container('api', 1), container('router', 1)]));
     // The API's start-up line: how long the bundle took from process start to listening (migrations included).

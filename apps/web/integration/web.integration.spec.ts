@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { StackDocker, jsonLine, nx, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, runTarget, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 
 // The frontend end to end, in Debian's Chromium driven by playwright-core,
 // on a throwaway stack of its own (ports +29500): the production image in
@@ -75,7 +75,7 @@ afterAll(async () => {
 describe('the web frontend on the real stack, in Chromium', () => {
   it('TC-005: `nx run web:up` starts the whole chain; once healthy, the frontend answers 200 with HTML within 2 s', async () => {
     await must('start the stack', 'run', 'web:up');
-    const health = await nx(env, 'run', 'web:health', '--json');
+    const health = await runTarget(env, 'web:health', '--json');
     expect(jsonLine<{ healthy: boolean }>(health.output).healthy).toBe(true);
 
     const started = Date.now();

@@ -1,4 +1,4 @@
-import { StackDocker, SUCCEEDED, healthyNow, jsonLine, nx, outcome, testStackEnv, waitFor } from '@paws360/stack-testing';
+import { StackDocker, SUCCEEDED, healthyNow, jsonLine, nx, outcome, runTarget, testStackEnv, waitFor } from '@paws360/stack-testing';
 import { execa } from 'execa';
 import { createServer, type Server } from 'node:net';
 
@@ -20,8 +20,9 @@ const etcdctl = (n: number, ...args: string[]) => docker.exec(member(n), ['etcdc
 const localGet = async (n: number, key: string) =>
   (await etcdctl(n, 'get', key, '--print-value-only', '--consistency=s')).stdout.trim();
 
-async function health(): Promise<{ exitCode: number; json: HealthJson }> {
-  const result = await nx(env, 'run', 'etcd:health', '--json');
+/** `etcd:health --json`: its executor in this process (runTarget), or through nx as a user runs it. */
+async function health(through: 'nx' | 'this process' = 'this process'): Promise<{ exitCode: number; json: HealthJson }> {
+  const result = through === 'nx' ? await nx(env, 'run', 'etcd:health', '--json') : await runTarget(env, 'etcd:health', '--json');
   return { exitCode: result.exitCode, json: jsonLine<HealthJson>(result.output) };
 }
 
@@ -43,7 +44,7 @@ afterAll(async () => {
 describe('etcd on a real engine', () => {
   it('comes up healthy: 3 members, exactly one leader', async () => {
     await up();
-    const { exitCode, json } = await health();
+    const { exitCode, json } = await health('nx');
     expect(exitCode).toBe(0);
     expect(json).toMatchObject({ service: 'etcd', healthy: true });
     expect(json.components.map((c) => c.name)).toEqual([member(1), member(2), member(3)]);

@@ -13,6 +13,7 @@ import {
   outcome,
   patroniLeaderShown,
   recordConsoleRenders,
+  runTarget,
   StackDocker,
   startNx,
   SUCCEEDED,
@@ -127,7 +128,7 @@ describe('stack:logs', () => {
   });
 
   it('human output: one line per log line with member and level, and the footer', async () => {
-    const result = await nx(env, 'run', 'stack:logs', '--service=etcd', '--limit=5');
+    const result = await runTarget(env, 'stack:logs', '--service=etcd', '--limit=5');
     expect(outcome(result)).toEqual(SUCCEEDED);
     expect(result.output).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} etcd-\d +INFO /);
     expect(result.output).toMatch(/the last 5 of \d+ matching lines .* from \d+ containers; index synced in \d+ ms/);
@@ -136,7 +137,7 @@ describe('stack:logs', () => {
 
 describe('stack:stats', () => {
   it('--json lists every container of the stack, totals their sums', async () => {
-    const result = await nx(env, 'run', 'stack:stats', '--json');
+    const result = await runTarget(env, 'stack:stats', '--json');
     expect(outcome(result)).toEqual(SUCCEEDED);
     const stats = jsonLine<{ containers: Array<{ name: string; state: string; memoryBytes: number; cpuPercent: number }>; total: { memoryBytes: number } }>(result.output);
     const names = (await docker.containers()).map((c) => c.name).sort();
@@ -222,7 +223,7 @@ describe('stack:console', () => {
     const { page, errors, first } = await open();
     process.stderr.write(`console: first paint (every member's health shown) ${Math.round(first.sinceNavigation)} ms after navigation start\n`);
     // What stack:health counts (this stack runs the data tier and the api; the web app is not started, so it counts as absent).
-    const health = jsonLine<{ services: Array<{ components: Array<{ status: string }> }> }>((await nx(env, 'run', 'stack:health', '--json')).output);
+    const health = jsonLine<{ services: Array<{ components: Array<{ status: string }> }> }>((await runTarget(env, 'stack:health', '--json')).output);
     const components = health.services.flatMap((s) => s.components);
     const expected = `${components.filter((c) => c.status === 'healthy').length}/${components.length} healthy`;
     expect(components.filter((c) => c.status === 'healthy').length).toBeGreaterThanOrEqual(14);
@@ -237,7 +238,7 @@ describe('stack:console', () => {
     const { page, errors, first } = await open();
     const before = patroniLeaderShown(first);
     expect(before).toMatch(/^paws360-it-obs-patroni-\d$/);
-    const simulation = await nx(env, 'run', 'patroni:fail-leader', '--json');
+    const simulation = await runTarget(env, 'patroni:fail-leader', '--json');
     const report = jsonLine<{ scenario: string; passed: boolean; measurements: Record<string, unknown> }>(simulation.output.split('\n').filter((l) => l.includes('"scenario"')).join('\n'));
     expect({ passed: report.passed, output: report.passed ? '' : simulation.output.slice(-4000) }).toEqual({ passed: true, output: '' });
     // Patroni's own record of the election: the time PostgreSQL switched timeline on the new leader.

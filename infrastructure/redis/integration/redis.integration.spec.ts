@@ -1,4 +1,4 @@
-import { StackDocker, healthyNow, jsonLine, nx, testStackEnv, waitFor, outcome, SUCCEEDED, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, healthyNow, jsonLine, nx, runTarget, testStackEnv, waitFor, outcome, SUCCEEDED, workspaceRoot } from '@paws360/stack-testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -39,8 +39,9 @@ const records = (text: string) =>
     .filter((chunk) => chunk.trim())
     .map((chunk) => pairs(chunk.split('\n')));
 
-async function health(service: 'redis' | 'sentinel'): Promise<{ exitCode: number; json: HealthJson }> {
-  const result = await nx(env, 'run', `${service}:health`, '--json');
+/** `<service>:health --json`: its executor in this process (runTarget), or through nx as a user runs it. */
+async function health(service: 'redis' | 'sentinel', through: 'nx' | 'this process' = 'this process'): Promise<{ exitCode: number; json: HealthJson }> {
+  const result = through === 'nx' ? await nx(env, 'run', `${service}:health`, '--json') : await runTarget(env, `${service}:health`, '--json');
   return { exitCode: result.exitCode, json: jsonLine<HealthJson>(result.output) };
 }
 
@@ -100,7 +101,7 @@ describe('redis + sentinel on a real engine', () => {
   });
 
   it('health --json: both healthy, and the plugin names the master the real clients name', async () => {
-    const redis = await health('redis');
+    const redis = await health('redis', 'nx');
     expect(redis.exitCode).toBe(0);
     expect(redis.json).toMatchObject({ service: 'redis', healthy: true });
     expect(redis.json.components.map((c) => [c.name, c.status, c.role])).toEqual([
@@ -110,7 +111,7 @@ describe('redis + sentinel on a real engine', () => {
     ]);
     expect(redis.json.components[1].detail).toContain('replica of redis-1:6379 · link up');
 
-    const sentinel = await health('sentinel');
+    const sentinel = await health('sentinel', 'nx');
     expect(sentinel.exitCode).toBe(0);
     expect(sentinel.json).toMatchObject({ service: 'sentinel', healthy: true });
     for (const c of sentinel.json.components) {
@@ -120,7 +121,7 @@ describe('redis + sentinel on a real engine', () => {
   });
 
   it('redis:fail-master --json: a replica is promoted, no acknowledged write is lost, the old master comes back as a replica', async () => {
-    const result = await nx(env, 'run', 'redis:fail-master', '--json');
+    const result = await runTarget(env, 'redis:fail-master', '--json');
     const report = jsonLine<SimulationJson>(result.output);
     expect({ exitCode: result.exitCode, passed: report.passed, checks: report.checks }).toMatchObject({ exitCode: 0, passed: true });
     expect(report).toMatchObject({ scenario: 'fail-master', service: 'redis' });
@@ -213,7 +214,7 @@ describe('stack:recover repairs what the members do not fix by themselves', () =
       expect(brokenSentinel.exitCode).not.toBe(0);
       expect(brokenSentinel.json.components.find((c) => c.name === sentinelMember(3))!.detail).toContain(`sentinel-3: redis-${other}:6379`);
 
-      const result = await nx(env, 'run', 'stack:recover', '--services=redis,sentinel', '--settleSeconds=5', '--json');
+      const result = await runTarget(env, 'stack:recover', '--services=redis,sentinel', '--settleSeconds=5', '--json');
       const report = jsonLine<{ healthy: boolean; actions: Array<{ service: string; action: string }>; health: HealthJson[] }>(result.output);
       console.log(`stack:recover: ${JSON.stringify(report.actions)}`);
       expect({ exitCode: result.exitCode, healthy: report.healthy }).toEqual({ exitCode: 0, healthy: true });
