@@ -9,7 +9,7 @@ import { StackError, UserError } from '../core/errors';
 import { MissingSecretError } from '../core/secrets';
 import { TestWorkspace, serviceJson, testDeps } from '../testing/executor-context';
 import { FakeRuntime } from '../testing/fake-runtime';
-import { allServices, currentService, parseOptions, projectRoot, runExecutor, serviceByName, stackOf } from './executor-support';
+import { allServices, coloursFor, currentService, parseOptions, projectRoot, runExecutor, serviceByName, stackOf } from './executor-support';
 
 describe('executor support', () => {
   let ws: TestWorkspace;
@@ -38,6 +38,19 @@ describe('executor support', () => {
     const { deps } = testDeps(new FakeRuntime(), { env: { PAWS360_STACK: 'ci-1' } });
     expect(stackOf(deps)).toBe('ci-1');
     expect(stackOf(testDeps(new FakeRuntime()).deps)).toBe('paws360');
+  });
+
+  it('coloursFor decides by the deps’ env, whatever the process’s env says', () => {
+    const saved = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = '1';
+    try {
+      expect(coloursFor(testDeps(new FakeRuntime(), { env: { FORCE_COLOR: '0' } }).deps).enabled).toBe(false);
+      expect(coloursFor(testDeps(new FakeRuntime(), { env: { NO_COLOR: '1' } }).deps).enabled).toBe(false);
+      expect(coloursFor(testDeps(new FakeRuntime(), { env: { FORCE_COLOR: '1' } }).deps).green('ok')).toBe('\u001b[32mok\u001b[39m');
+    } finally {
+      if (saved === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = saved;
+    }
   });
 
   describe('parseOptions', () => {

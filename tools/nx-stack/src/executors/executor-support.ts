@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { colourEnabled, palette, type Palette } from '../core/colour';
 import { ConfigError } from '../core/config-error';
 import { SERVICE_TAG } from '../core/constants';
 import { isUserError } from '../core/errors';
@@ -43,6 +44,9 @@ export async function runExecutor(deps: ExecutorDeps, body: () => Promise<boolea
 }
 
 export const stackOf = (deps: ExecutorDeps) => stackName(deps.env);
+
+/** Colours for what the executor prints to stdout: decided by the executor's env (NO_COLOR, FORCE_COLOR, TERM), not the process's. */
+export const coloursFor = (deps: ExecutorDeps): Palette => palette(colourEnabled(process.stdout, deps.env));
 
 /** Stack options every stack-facing executor takes: where to act instead of the env's stack. */
 export const stackTargetOptions = {

@@ -3,7 +3,7 @@ import { batchOf } from '../batch';
 import { z } from 'zod';
 import { confirmedHealth } from '../../kinds/health';
 import { renderHealth } from '../../kinds/render-health';
-import { currentService, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
+import { coloursFor, currentService, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { HealthExecutorSchema } from './schema';
 
 export const healthOptions = z.object({ json: z.boolean().default(false), ...stackTargetOptions }).strict();
@@ -17,7 +17,7 @@ export default async function healthExecutor(
     const { json, stack, portOffset } = parseOptions(healthOptions, options, 'health');
     const target = onStack(deps, { stack, portOffset });
     const health = await confirmedHealth({ ...target, stack: stackOf(target), workspaceRoot: context.root }, currentService(context));
-    deps.log(json ? JSON.stringify(health) : renderHealth([health]));
+    deps.log(json ? JSON.stringify(health) : renderHealth([health], undefined, coloursFor(deps)));
     return health.healthy;
   });
 }

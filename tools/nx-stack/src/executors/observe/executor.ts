@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { renderHealth } from '../../kinds/render-health';
 import { startProfile } from '../../observe/profile';
-import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { ObserveExecutorSchema } from './schema';
 
 export const observeOptions = z
@@ -23,7 +23,7 @@ export default async function observeExecutor(
     const result = await startProfile(stackDeps, allServices(context, { profiles: true }), parsed.profile);
     if (parsed.json) deps.log(JSON.stringify(result));
     else {
-      deps.log(renderHealth(result.health));
+      deps.log(renderHealth(result.health, undefined, coloursFor(deps)));
       for (const url of result.urls) deps.log(`${url.service}: ${url.url}`);
       deps.log(`profile ${parsed.profile}: every target up ${(result.durationMs / 1000).toFixed(1)} s after the start`);
     }

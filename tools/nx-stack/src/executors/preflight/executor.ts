@@ -5,7 +5,7 @@ import { confirm } from '../../core/confirm';
 import { renderTable } from '../../core/table';
 import { failed, preflight, warned, type PreflightReport } from '../../lifecycle/preflight';
 import { acceptsLowResources } from '../../lifecycle/resource-gate';
-import { allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { PreflightExecutorSchema } from './schema';
 
 export const preflightOptions = z.object({ json: z.boolean().default(false), yes: z.boolean().default(false), ...stackTargetOptions }).strict();
@@ -37,7 +37,7 @@ export default async function preflightExecutor(
     const parsed = parseOptions(preflightOptions, options, 'preflight');
     const target = onStack(deps, parsed);
     const report = await preflight({ ...target, stack: stackOf(target), workspaceRoot: context.root }, allServices(context));
-    deps.log(parsed.json ? JSON.stringify(report) : renderPreflight(report));
+    deps.log(parsed.json ? JSON.stringify(report) : renderPreflight(report, coloursFor(deps)));
     if (failed(report).length) return false;
     const warnings = warned(report);
     if (warnings.length === 0 || parsed.yes || acceptsLowResources(target.env)) return true;

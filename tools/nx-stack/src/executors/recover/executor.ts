@@ -1,10 +1,9 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { palette } from '../../core/colour';
 import { seconds } from '../../core/progress';
 import { renderHealth } from '../../kinds/render-health';
 import { recoverStack } from '../../lifecycle/recover';
-import { allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { RecoverExecutorSchema } from './schema';
 
 export const recoverOptions = z
@@ -39,8 +38,8 @@ export default async function recoverExecutor(
       deps.log(JSON.stringify({ stack, healthy, ...report }));
       return healthy;
     }
-    const colours = palette();
-    deps.log(renderHealth(report.health));
+    const colours = coloursFor(deps);
+    deps.log(renderHealth(report.health, undefined, colours));
     for (const warning of report.warnings) deps.error(colours.yellow(`warning: ${warning}`));
     deps.log(
       report.actions.length

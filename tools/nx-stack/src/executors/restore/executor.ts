@@ -4,7 +4,7 @@ import { renderHealth } from '../../kinds/render-health';
 import { startLayers } from '../../lifecycle/start-order';
 import { upService, type UpResult } from '../../lifecycle/up';
 import { seconds } from '../../core/progress';
-import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { RestoreExecutorSchema } from './schema';
 
 export const restoreOptions = z.object({ timeoutSeconds: z.number().positive().optional() }).strict();
@@ -39,7 +39,7 @@ export default async function restoreExecutor(
       );
     }
     const repaired = results.flatMap((r) => Object.entries(r.actions).filter(([, action]) => action !== 'keep'));
-    deps.log(renderHealth(results.map((r) => r.health)));
+    deps.log(renderHealth(results.map((r) => r.health), undefined, coloursFor(deps)));
     deps.log(
       repaired.length
         ? `stack restored in ${seconds(Date.now() - started)}: ${repaired.map(([name, action]) => `${name} (${action})`).join(', ')}`

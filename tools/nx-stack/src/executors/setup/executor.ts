@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { palette } from '../../core/colour';
 import { renderTable } from '../../core/table';
 import { setup, setupFailed, type RunCommand, type SetupReport } from '../../lifecycle/setup';
-import { allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, onStack, parseOptions, runExecutor, stackOf, stackTargetOptions, type ExecutorDeps } from '../executor-support';
 import type { SetupExecutorSchema } from './schema';
 
 export const setupOptions = z
@@ -61,7 +61,7 @@ export default async function setupExecutor(
       },
       allServices(context),
     );
-    deps.log(parsed.json ? JSON.stringify(report) : renderSetup(report));
+    deps.log(parsed.json ? JSON.stringify(report) : renderSetup(report, coloursFor(deps)));
     return setupFailed(report).length === 0;
   });
 }

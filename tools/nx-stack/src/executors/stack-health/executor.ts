@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
 import { confirmedHealth } from '../../kinds/health';
 import { renderHealth } from '../../kinds/render-health';
-import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { StackHealthExecutorSchema } from './schema';
 
 export const stackHealthOptions = z.object({ json: z.boolean().default(false) }).strict();
@@ -24,7 +24,7 @@ export default async function stackHealthExecutor(
     if (json) {
       deps.log(JSON.stringify({ stack: healthDeps.stack, healthy, durationMs, services: results }));
     } else {
-      deps.log(renderHealth(results, durationMs));
+      deps.log(renderHealth(results, durationMs, coloursFor(deps)));
     }
     return healthy;
   });

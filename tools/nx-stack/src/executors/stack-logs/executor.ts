@@ -1,13 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { palette } from '../../core/colour';
 import { untilInterrupted } from '../../core/interrupt';
 import { outputSettled } from '../../core/output';
 import { LOG_LEVELS } from '../../kinds/log-line';
 import type { LogQuery, SearchResult } from '../../observe/log-index';
 import { renderLogLines } from '../../observe/render-logs';
 import { followStackLogs, logIndexPath, searchStackLogs, type StackLogsContext } from '../../observe/stack-logs';
-import { allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { coloursFor, allServices, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import { parseSince } from '../logs/executor';
 import type { StackLogsExecutorSchema } from './schema';
 
@@ -50,7 +49,7 @@ export default async function stackLogsExecutor(
     const ctx: StackLogsContext = { runtime: deps.runtime, stack, services, env: deps.env };
     const width = Math.max(0, ...services.map((s) => `${s.name}-${s.config.replicas}`.length));
     const file = logIndexPath(context.root, stack);
-    const colours = palette();
+    const colours = coloursFor(deps);
     const print = (result: SearchResult) => {
       if (parsed.json) for (const line of result.lines) deps.log(JSON.stringify(line));
       else for (const line of renderLogLines(result.lines, colours, width)) deps.log(line);

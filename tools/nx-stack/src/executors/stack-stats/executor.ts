@@ -1,11 +1,10 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { z } from 'zod';
-import { palette } from '../../core/colour';
 import { StackError } from '../../core/errors';
 import { pause, untilInterrupted } from '../../core/interrupt';
 import { renderStats } from '../../observe/render-stats';
 import { stackStats } from '../../observe/stats';
-import { defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
+import { coloursFor, defaultDeps, parseOptions, runExecutor, stackOf, type ExecutorDeps } from '../executor-support';
 import type { StackStatsExecutorSchema } from './schema';
 
 export const stackStatsOptions = z
@@ -24,7 +23,7 @@ export default async function stackStatsExecutor(
   return runExecutor(deps, async () => {
     const parsed = parseOptions(stackStatsOptions, options, 'stack-stats');
     const stack = stackOf(deps);
-    const colours = palette();
+    const colours = coloursFor(deps);
     const once = async () => {
       const stats = await stackStats(deps.runtime, stack);
       if (stats.containers.length === 0) throw new StackError(`stack ${stack} has no containers: start it with npm start`);

@@ -12,6 +12,7 @@ import { baselineDriftLines } from '../../lifecycle/parity';
 import { seconds } from '../../core/progress';
 import {
   allServices,
+  coloursFor,
   currentService,
   defaultDeps,
   onStack,
@@ -83,7 +84,7 @@ export default async function upExecutor(
     }
     // The end of a chain: everything the run started before this is fully healthy too.
     const chain = await waitAllHealthy(stackDeps, plan.alsoAwait.map(byName));
-    deps.log(renderHealth([...chain, result.health]));
+    deps.log(renderHealth([...chain, result.health], undefined, coloursFor(deps)));
     deps.log(`${service.name}: up in ${seconds(result.durationMs)}`);
     return true;
   });
