@@ -110,12 +110,19 @@ export function startNx(env: NodeJS.ProcessEnv, ...args: string[]): RunningNx {
   };
 }
 
+/** A line that says why a command failed (not a container's own log line, which up prints after a failed start). */
+const SAYS_WHY = /did not become|not healthy|timed out|refus|cannot|in use|✗|Error:/i;
+const CONTAINER_LOG = /^\s*(\d+:[CSMX] |\d{4}-\d\d-\d\d[ T]|\{")/;
+
 /**
- * What to assert on for a command that must succeed: its exit code, and its
- * output's tail only when it failed, so a failure shows why in the test report.
+ * What to assert on for a command that must succeed: its exit code and, only
+ * when it failed, the lines that say why (wherever they are in a long run)
+ * and its output's tail, so a failure shows why in the test report.
  */
 export function outcome(result: CliResult, tailChars = 4000): { exitCode: number; output: string } {
-  return { exitCode: result.exitCode, output: result.exitCode === 0 ? '' : result.output.slice(-tailChars) };
+  if (result.exitCode === 0) return { exitCode: 0, output: '' };
+  const why = result.output.split('\n').filter((line) => SAYS_WHY.test(line) && !CONTAINER_LOG.test(line));
+  return { exitCode: result.exitCode, output: `${why.length ? `${why.slice(0, 30).join('\n')}\n…\n` : ''}${result.output.slice(-tailChars)}` };
 }
 
 /** outcome() of a success. */
