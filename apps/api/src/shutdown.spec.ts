@@ -13,7 +13,9 @@ async function listen(handler: () => Promise<string>): Promise<{ app: FastifyIns
 describe('gracefulShutdown', () => {
   it('lets an in-flight request finish, refuses new connections, then closes the pools', async () => {
     const order: string[] = [];
+    let arrived = () => undefined as void;
     const { app, url } = await listen(async () => {
+      arrived();
       await new Promise((r) => setTimeout(r, 150));
       order.push('request finished');
       return 'done';
@@ -22,8 +24,11 @@ describe('gracefulShutdown', () => {
     await fetch(url);
     order.length = 0;
 
+    // Stop once the request is in the handler (a fixed delay lost the race on a loaded machine:
+    // the request had not arrived, its idle keep-alive connection was closed, ECONNRESET).
+    const inHandler = new Promise<void>((resolve) => (arrived = resolve));
     const inFlight = fetch(url).then((r) => r.text());
-    await new Promise((r) => setTimeout(r, 30));
+    await inHandler;
     const done = gracefulShutdown({
       app,
       logger: new RecordingLogger().logger,
