@@ -43,12 +43,14 @@ interface LogLine {
 }
 
 /**
- * `stack:logs --json`, stdout alone, with `--outputStyle=static`: Nx's streamed
- * output (stream, stream-without-prefixes) breaks a line wherever its 64 KiB
- * read of the task's pipe ends (docs/observability.md), which a machine reader
- * must not get. Every line must parse.
+ * `stack:logs --json` through nx, stdout alone, with `--outputStyle=static`:
+ * Nx's streamed output (stream, stream-without-prefixes) breaks a line
+ * wherever its 64 KiB read of the task's pipe ends (docs/observability.md),
+ * which a machine reader must not get. Every line must parse. The other
+ * queries call the executor in this process (runTarget): what they check is
+ * the filters, not Nx's output.
  */
-async function logs(...args: string[]): Promise<LogLine[]> {
+async function logsThroughNx(...args: string[]): Promise<LogLine[]> {
   const result = await execa(process.execPath, [NX_BIN, 'run', 'stack:logs', '--json', '--outputStyle=static', ...args], {
     cwd: workspaceRoot,
     env,
@@ -57,7 +59,17 @@ async function logs(...args: string[]): Promise<LogLine[]> {
     stdin: 'ignore',
   });
   expect({ exitCode: result.exitCode, output: result.exitCode === 0 ? '' : `${result.stdout}\n${result.stderr}` }).toEqual({ exitCode: 0, output: '' });
-  const lines = result.stdout.split('\n').filter((line) => line.startsWith('{'));
+  return parseLogLines(result.stdout);
+}
+
+async function logs(...args: string[]): Promise<LogLine[]> {
+  const result = await runTarget(env, 'stack:logs', '--json', ...args);
+  expect(outcome(result)).toEqual(SUCCEEDED);
+  return parseLogLines(result.output);
+}
+
+function parseLogLines(output: string): LogLine[] {
+  const lines = output.split('\n').filter((line) => line.startsWith('{'));
   return lines.map((line, index) => {
     try {
       return JSON.parse(line) as LogLine;
@@ -85,7 +97,7 @@ afterAll(async () => {
 describe('stack:logs', () => {
   // Bounded queries: Nx can drop the tail of a task's very long output (see core/output.ts).
   it('one chronological view of every service', async () => {
-    const lines = await logs('--limit=500');
+    const lines = await logsThroughNx('--limit=500');
     const times = lines.map((l) => l.time);
     expect(times).toEqual([...times].sort());
     for (const service of ['etcd', 'patroni', 'router', 'redis', 'sentinel', 'api']) {

@@ -35,13 +35,15 @@ function workspaceProjects(env: NodeJS.ProcessEnv): Promise<Record<string, Proje
 
 type SchemaType = 'boolean' | 'number' | 'integer' | 'string' | 'array';
 
-/** `--json`, `--no-json`, `--tail=20`: typed by the executor's schema.json, as Nx types them. */
+/** `--json`, `--no-json`, `--tail=20`, `--trace-id=…`: named and typed by the executor's schema.json, as Nx reads them. */
 export function parseTargetArgs(args: string[], types: Record<string, { type?: SchemaType }>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const arg of args) {
     const match = /^--(no-)?([A-Za-z][\w-]*)(?:=(.*))?$/.exec(arg);
     if (!match) throw new Error(`runTarget: cannot read the argument ${arg} (expected --name, --no-name or --name=value)`);
-    const [, negated, name, value] = match;
+    const [, negated, given, value] = match;
+    // --trace-id is traceId, as Nx reads it.
+    const name = given.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
     const type = types[name]?.type;
     if (!type) throw new Error(`runTarget: the executor has no option ${name} (options: ${Object.keys(types).join(', ') || 'none'})`);
     if (negated || value === undefined) {
