@@ -7,6 +7,6 @@ import { DockerodeRuntime } from './dockerode-runtime';
  * strategy plugs in here, chosen from the environment, and nothing above
  * the runtime layer changes.
  */
-export function createRuntime(_env: NodeJS.ProcessEnv = process.env): ContainerRuntime {
-  return new DockerodeRuntime();
+export function createRuntime(env: NodeJS.ProcessEnv = process.env): ContainerRuntime {
+  return new DockerodeRuntime(undefined, env);
 }

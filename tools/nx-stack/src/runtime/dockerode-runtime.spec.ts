@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { DockerodeRuntime, compareCreated, engineEndpoint } from './dockerode-runtime';
+import { DockerodeRuntime, compareCreated, engineEndpoint, engineOptions } from './dockerode-runtime';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
 
 /** An error as dockerode's modem reports an engine answer: statusCode plus the engine's JSON body. */
@@ -61,6 +61,35 @@ describe('runtime errors', () => {
     expect(engineReason(engineError(404, 'No such image: x'))).toBe('No such image: x');
     expect(engineReason(new Error('plain'))).toBe('plain');
     expect(engineReason('text')).toBe('text');
+  });
+});
+
+describe('the engine of an env', () => {
+  const saved = process.env.DOCKER_HOST;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  });
+
+  it('engineOptions: the process’s own DOCKER_HOST is left to dockerode; another env’s unix socket is named', () => {
+    process.env.DOCKER_HOST = 'tcp://127.0.0.1:2376';
+    expect(engineOptions({ DOCKER_HOST: 'tcp://127.0.0.1:2376' })).toBeUndefined();
+    expect(engineOptions({ DOCKER_HOST: 'unix:///run/podman/podman.sock' })).toEqual({ socketPath: '/run/podman/podman.sock' });
+    expect(engineOptions({})).toEqual({ socketPath: '/var/run/docker.sock' });
+    delete process.env.DOCKER_HOST;
+    expect(engineOptions({})).toBeUndefined();
+    expect(() => engineOptions({ DOCKER_HOST: 'ssh://user@host' })).toThrow(/DOCKER_HOST=ssh:\/\/user@host differs from this process's; only a unix:\/\/ socket/);
+  });
+
+  it('a runtime made for another env asks that env’s engine and names it when it does not answer', async () => {
+    delete process.env.DOCKER_HOST;
+    const DockerMock = jest.requireMock<jest.Mock>('dockerode');
+    DockerMock.mockImplementationOnce(() => ({ ping: () => Promise.reject(socketError('ENOENT')) }));
+    const runtime = new DockerodeRuntime(undefined, { DOCKER_HOST: 'unix:///tmp/paws360-no-such-engine.sock' });
+    expect(DockerMock).toHaveBeenLastCalledWith({ socketPath: '/tmp/paws360-no-such-engine.sock' });
+    const error = await runtime.ping().catch((e: Error) => e);
+    expect(error).toBeInstanceOf(EngineUnavailableError);
+    expect((error as Error).message).toContain('Cannot reach the Docker engine at unix:///tmp/paws360-no-such-engine.sock (connect ENOENT');
   });
 });
 

@@ -20,6 +20,7 @@ import type {
 import { demuxBuffer } from './demux';
 import { hasLabels, isNetworkExistsError, isNetworkInUseError, networkRemovalRef } from './podman-compat';
 import { EngineUnavailableError, RuntimeOperationError, engineReason, isEngineDown } from './runtime-errors';
+import { UserError } from '../core/errors';
 
 /** The engine endpoint in use, as a user would write it (for messages). */
 export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): string {
@@ -89,13 +90,27 @@ const labelFilters = (labels: Record<string, string>) => ({
   label: Object.entries(labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`)),
 });
 
-/** ContainerRuntime over dockerode; honours DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH). */
+/**
+ * dockerode's options for the engine `env` names. The process's own env:
+ * none, dockerode reads DOCKER_HOST (tcp, ssh, TLS) itself. Another env (a
+ * test stack's, in the test process): its unix socket, the default one when
+ * it names none; any other kind of DOCKER_HOST is refused rather than
+ * silently answered by the process's engine.
+ */
+export function engineOptions(env: NodeJS.ProcessEnv): Dockerode.DockerOptions | undefined {
+  const host = env.DOCKER_HOST || undefined;
+  if (host === (process.env.DOCKER_HOST || undefined)) return undefined;
+  if (host === undefined) return { socketPath: '/var/run/docker.sock' };
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  throw new UserError(`DOCKER_HOST=${host} differs from this process's; only a unix:// socket can be named that way. Run the command with DOCKER_HOST=${host} in its environment.`);
+}
+
+/** ContainerRuntime over dockerode; honours DOCKER_HOST (and DOCKER_TLS_VERIFY/DOCKER_CERT_PATH) of its env. */
 export class DockerodeRuntime implements ContainerRuntime {
   private readonly docker: Dockerode;
 
-  constructor(docker?: Dockerode) {
-    // dockerode's default constructor reads DOCKER_HOST and friends itself.
-    this.docker = docker ?? new Docker();
+  constructor(docker?: Dockerode, private readonly env: NodeJS.ProcessEnv = process.env) {
+    this.docker = docker ?? new Docker(engineOptions(env));
   }
 
   /** Runs one engine call, turning its failure into an error that names the operation. */
@@ -103,7 +118,7 @@ export class DockerodeRuntime implements ContainerRuntime {
     try {
       return await fn();
     } catch (error) {
-      if (isEngineDown(error)) throw new EngineUnavailableError(engineEndpoint(), engineReason(error), { cause: error });
+      if (isEngineDown(error)) throw new EngineUnavailableError(engineEndpoint(this.env), engineReason(error), { cause: error });
       const status = (error as { statusCode?: number }).statusCode;
       throw new RuntimeOperationError(operation, engineReason(error), status, { cause: error });
     }
