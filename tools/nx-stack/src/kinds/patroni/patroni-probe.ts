@@ -41,8 +41,7 @@ export async function observePatroni(members: MemberView[]): Promise<{ states: M
   const states = await Promise.all(members.map(memberState));
   const verdict = assessPatroni(states);
   const leader = states.find((s) => s.view.hostname === verdict.leader);
-  const streams = (leader?.status?.replication ?? []).filter((r) => r.state === 'streaming');
-  if (!leader || streams.length === 0 || streams.some((r) => r.sync_state === 'sync')) return { states, verdict };
+  if (!leader || !verdict.noSyncStandby) return { states, verdict };
   const config = await patroniConfig(leader.view.hostPorts[API_PORT], TIMEOUT_MS).catch(() => undefined);
   return { states, verdict: config?.synchronous_mode ? assessPatroni(states, { synchronousMode: true }) : verdict };
 }
@@ -79,6 +78,8 @@ export interface ClusterVerdict {
   /** The DCS view from the first member that answered /cluster. */
   cluster?: PatroniCluster;
   states: MemberState[];
+  /** The primary streams to replicas, none of them synchronous (in synchronous mode: none Patroni could promote). */
+  noSyncStandby: boolean;
 }
 
 /**
@@ -95,6 +96,9 @@ export function assessPatroni(states: MemberState[], options: { synchronousMode?
   const cluster = leaderState?.cluster ?? states.find((s) => s.cluster)?.cluster;
   const dcsLeaders = (cluster?.members ?? []).filter((m) => m.role === 'leader' || m.role === 'standby_leader').map((m) => m.name);
   const replication = new Map((leader?.replication ?? []).map((r) => [r.application_name, r]));
+  const streaming = (leader?.replication ?? []).filter((r) => r.state === 'streaming');
+  const sync = streaming.filter((r) => r.sync_state === 'sync').map((r) => r.application_name);
+  const noSyncStandby = streaming.length > 0 && sync.length === 0;
 
   const members = states.map(({ view, status }): MemberVerdict => {
     const base = { view, timeline: status?.timeline ?? null, lagBytes: null as number | null, syncState: null as string | null };
@@ -108,13 +112,10 @@ export function assessPatroni(states: MemberState[], options: { synchronousMode?
       if (leaderState && cluster && !dcsLeaders.includes(view.hostname)) {
         problems.push(`primary without the leader key (etcd says: ${dcsLeaders.join(', ') || 'no leader'})`);
       }
-      const streams = leader?.replication ?? [];
-      const streaming = streams.filter((r) => r.state === 'streaming');
-      const sync = streaming.filter((r) => r.sync_state === 'sync').map((r) => r.application_name);
       const detail = `timeline ${status.timeline ?? '?'} · ${streaming.length} streaming${sync.length ? ` (sync: ${sync.join(', ')})` : ''}`;
       // It takes writes (dependents may start), but losing it now would leave the cluster without a leader.
       const serving = problems.length === 0;
-      if (options.synchronousMode && streaming.length > 0 && sync.length === 0) {
+      if (options.synchronousMode && noSyncStandby) {
         problems.push('synchronous mode, but no synchronous standby chosen yet: Patroni cannot fail over until it picks one');
       }
       return { ...base, role: 'leader', serving, state: status.state, problems, detail };
@@ -148,7 +149,7 @@ export function assessPatroni(states: MemberState[], options: { synchronousMode?
     const serving = status.state === 'running' && stream?.state === 'streaming';
     return { ...base, role, serving, state: status.state, lagBytes, syncState, problems, detail };
   });
-  return { members, leader: leaderState?.view.hostname, cluster, states };
+  return { members, leader: leaderState?.view.hostname, cluster, states, noSyncStandby };
 }
 
 async function health(ctx: ProbeContext): Promise<ComponentHealth<PatroniRole>[]> {
