@@ -80,8 +80,8 @@ describe('the API on the real stack', () => {
   it('TC-005: `nx run api:up` starts the data tier first, then the API; /actuator/health is UP within 2 s', async () => {
     const started = Date.now();
     const result = await nx(env, 'run', 'api:up');
-    // On failure, say why: the tail of what nx printed (a diff of exit codes alone says nothing).
-    if (result.exitCode !== 0) throw new Error(`nx run api:up exited ${result.exitCode}:\n${result.output.slice(-4000)}`);
+    // On failure, say why: outcome() gives the lines that say so, then the tail of what nx printed.
+    if (result.exitCode !== 0) throw new Error(`nx run api:up exited ${result.exitCode}:\n${outcome(result).output}`);
     const upDone = Date.now();
     await waitFor('/actuator/health UP', async () => (await health()).status === 200, 2000, 50);
     const h = await health();
@@ -178,7 +178,7 @@ describe('the API on the real stack', () => {
 
   it('`nx run api:seed` loads 300 students, 24 courses, 900 enrollments; a second run adds nothing; the list shows them', async () => {
     const first = await nx(env, 'run', 'api:seed');
-    if (first.exitCode !== 0) throw new Error(`nx run api:seed exited ${first.exitCode}:\n${first.output.slice(-3000)}`);
+    if (first.exitCode !== 0) throw new Error(`nx run api:seed exited ${first.exitCode}:\n${outcome(first, 3000).output}`);
     expect(first.output).toMatch(/seed: 300 students \(300 new\), 24 courses \(24 new\), 900 enrollments \(900 new\)/);
     const second = await nx(env, 'run', 'api:seed');
     expect(second.output).toMatch(/seed: 300 students \(0 new\), 24 courses \(0 new\), 900 enrollments \(0 new\)/);

@@ -4,7 +4,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { StackDocker, jsonLine, nx, runTarget, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
+import { StackDocker, jsonLine, nx, outcome, runTarget, testStackEnv, waitFor, workspaceRoot } from '@paws360/stack-testing';
 
 // The frontend end to end, in Debian's Chromium driven by playwright-core,
 // on a throwaway stack of its own (ports +29500): the production image in
@@ -53,11 +53,8 @@ const rows = (page: Page) => page.getByTestId('student-row');
 
 async function must(what: string, ...args: string[]) {
   const result = await nx(env, ...args);
-  if (result.exitCode !== 0) {
-    // Whatever said why (anywhere in a long run), then the end.
-    const why = result.output.split('\n').filter((line) => /error|fail|refus|in use|✗|cannot|timed out/i.test(line));
-    throw new Error(`${what}: nx ${args.join(' ')} exited ${result.exitCode}:\n${why.slice(0, 40).join('\n')}\n…\n${result.output.slice(-3000)}`);
-  }
+  // Whatever said why (anywhere in a long run), then the end: outcome().
+  if (result.exitCode !== 0) throw new Error(`${what}: nx ${args.join(' ')} exited ${result.exitCode}:\n${outcome(result, 3000).output}`);
   return result;
 }
 

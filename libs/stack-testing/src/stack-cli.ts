@@ -111,7 +111,7 @@ export function startNx(env: NodeJS.ProcessEnv, ...args: string[]): RunningNx {
 }
 
 /** A line that says why a command failed (not a container's own log line, which up prints after a failed start). */
-const SAYS_WHY = /did not become|not healthy|timed out|refus|cannot|in use|✗|Error:/i;
+const SAYS_WHY = /did not become|not healthy|timed out|refus|cannot|in use|fail|✗|error/i;
 const CONTAINER_LOG = /^\s*(\d+:[CSMX] |\d{4}-\d\d-\d\d[ T]|\{")/;
 
 /**
