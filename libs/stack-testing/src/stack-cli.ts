@@ -24,8 +24,13 @@ export interface CliResult {
  * integration tests never touch a developer's running `paws360` stack.
  */
 export function testStackEnv(stack: string, portOffset: number): NodeJS.ProcessEnv {
+  // `npm test -- --skip-nx-cache` makes Nx set NX_SKIP_NX_CACHE for its tasks. A suite's nested
+  // commands would then build again what this very run built moments before (web:up reran the
+  // frontend's typecheck, unit tests and next build inside the web suite): what they need from
+  // the cache is that run's own results, under the same hashes.
+  const { NX_SKIP_NX_CACHE: _skip, ...inherited } = process.env;
   return {
-    ...process.env,
+    ...inherited,
     PAWS360_STACK: stack,
     PAWS360_PORT_OFFSET: String(portOffset),
     NX_DAEMON: 'false',
