@@ -1,5 +1,5 @@
 // Prints, comma-separated, every host port the stacks of this machine may
-// publish that lies in the kernel's ephemeral range: the developer's and the
+// publish or listen on (their services' ports and the stack console's) that lies in the kernel's ephemeral range: the developer's and the
 // staging stack, the benchmark's and every integration suite's (their offsets
 // are read the way tools/ci/src/port-plan.spec.ts reads them). .ci/run hands
 // the list to net.ipv4.ip_local_reserved_ports, so an outgoing connection is
@@ -20,6 +20,9 @@ for (const parent of ['infrastructure', 'apps']) {
     for (const port of json.ports ?? []) for (let m = 0; m < json.replicas; m++) ports.push(port.host + m);
   }
 }
+// Not a service's port, but published the same way (plus the offset): the stack console's, which
+// the observability suite and the bench start. An outgoing connection holding it failed the suite once.
+ports.push(JSON.parse(readFileSync(join(root, 'tools/nx-stack/src/executors/console/schema.json'), 'utf8')).properties.port.default);
 const walk = (dir) =>
   existsSync(dir)
     ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'node_modules' ? [] : walk(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []))

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { StackError } from '../core/errors';
 import { serviceConfigSchema } from '../core/service-config';
 import { fakeProbe } from '../testing/fake-probe';
 import { FakeRuntime } from '../testing/fake-runtime';
@@ -168,6 +170,22 @@ describe('the stack console, section by section', () => {
       state = await firstEvent(running.url);
     }
     expect(state.markers).toHaveLength(1);
+  });
+
+  it('a busy port: a StackError naming the port, how to find its owner and --port; a console on a free port starts after it', async () => {
+    const holder = createNetServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const probe = fakeProbe();
+      const attempt = startConsole({ runtime: new FakeRuntime(), stack: 'paws360', workspaceRoot: dir, env: {}, services: [redis], indexFile: join(dir, 'logs.db'), probe: () => probe }, port, 50);
+      await expect(attempt).rejects.toThrow(StackError);
+      await expect(attempt).rejects.toThrow(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*ss -tanp 'sport = :${port}'.*--port=<n>.*--port=0 picks a free one`));
+      running = await startConsole({ runtime: new FakeRuntime(), stack: 'paws360', workspaceRoot: dir, env: {}, services: [redis], indexFile: join(dir, 'logs.db'), probe: () => probe }, 0, 50);
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 
   it('a state whose text would close the page’s script stays text', () => {

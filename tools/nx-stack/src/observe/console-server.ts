@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { StackError } from '../core/errors';
 import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth, type HealthDeps } from '../kinds/health';
 import { LOG_LEVELS, type LogLevel } from '../kinds/log-line';
@@ -292,6 +293,13 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
     });
   } catch (error) {
     index.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StackError(
+        `Cannot start the stack console: port ${port} on 127.0.0.1 is already in use (find its owner with: ss -tanp 'sport = :${port}'). ` +
+          'Free it, or pick another port with --port=<n> (PAWS360_PORT_OFFSET is added to it; --port=0 picks a free one).',
+        { cause: error },
+      );
+    }
     throw error;
   }
   // Collecting starts now, before anyone opens the page: the first one to open it gets the stack's health sooner.
