@@ -18,9 +18,14 @@ function foldersRead(projectRoot: string, name: string, target: Target): string[
   const command = target.options?.command ?? '';
   const tsconfig = / -p ([^\s&;]+)/.exec(command)?.[1];
   if (tsconfig) {
-    // tsc reads what its tsconfig includes: each glob's folder (generated folders such as .next/types are Next's, not a project's).
+    // tsc reads what its tsconfig includes: each glob's folder up to its first wildcard (files such as
+    // next-env.d.ts and generated folders such as .next/types are no project's).
     const include = (JSON.parse(readFileSync(join(root, tsconfig), 'utf8')) as { include?: string[] }).include ?? [];
-    return [...new Set(include.map((glob) => glob.split('/')[0]).filter((first) => !first.startsWith('.') && !first.includes('.')))].map((f) => join(dirname(tsconfig), f));
+    const folders = include
+      .map((glob) => glob.split('/'))
+      .filter((segments) => segments.length > 1 && !segments[0].startsWith('.'))
+      .map((segments) => segments.slice(0, segments.findIndex((s) => s.includes('*'))).join('/'));
+    return [...new Set(folders)].map((f) => join(dirname(tsconfig), f));
   }
   const jestConfig = /\bjest -c ([^\s&;]+)/.exec(command)?.[1];
   if (jestConfig) {
@@ -61,7 +66,22 @@ describe('code targets hash the projects their code imports, not the services th
   const targets = namedDependencyTargets();
 
   it('the API and the frontend type-check, test and bundle without the data tier or each other in their hash', () => {
-    expect(targets.map((t) => t.target).sort()).toEqual(expect.arrayContaining(['api:bundle', 'api:test', 'api:typecheck', 'web:test', 'web:typecheck']));
+    expect(targets.map((t) => t.target).sort()).toEqual(expect.arrayContaining(['api:bundle', 'api:test', 'api:typecheck', 'stack:typecheck', 'web:test', 'web:typecheck']));
+  });
+
+  it('a type check that reads folders outside its project lists each of them as an input, as its tsconfig includes it', () => {
+    const missing = workspaceProjects(root).flatMap(({ name: project, root: projectRoot }) => {
+      const config = JSON.parse(readFileSync(join(root, projectRoot, 'project.json'), 'utf8')) as { targets?: Record<string, Target> };
+      return Object.entries(config.targets ?? {}).flatMap(([name, target]) => {
+        const tsconfig = / -p ([^\s&;]+)/.exec(target.options?.command ?? '')?.[1];
+        if (!tsconfig || !target.inputs) return [];
+        const dir = dirname(tsconfig);
+        if (dir === projectRoot && target.inputs.includes('default')) return [];
+        const include = (JSON.parse(readFileSync(join(root, tsconfig), 'utf8')) as { include?: string[] }).include ?? [];
+        return include.filter((glob) => !target.inputs!.includes(`{workspaceRoot}/${join(dir, glob)}`)).map((glob) => `${project}:${name} ${join(dir, glob)}`);
+      });
+    });
+    expect(missing).toEqual([]);
   });
 
   it('every such target names exactly the projects its sources import, transitively (an import added without its project would let Nx replay a stale pass)', () => {

@@ -101,7 +101,7 @@ function packagesOf(workspaceRoot: string): Map<string, string> {
 
 /**
  * The other projects that the TypeScript under `folders` (relative to the
- * workspace) imports, followed through those projects' own sources (specs
+ * workspace; what lies inside them is read, not imported, whichever project holds it) imports, followed through those projects' own sources (specs
  * left out): the projects whose files a type check or a test run of those
  * folders reads. Sorted by name.
  */
@@ -113,10 +113,13 @@ export function importedProjects(workspaceRoot: string, owner: string, folders: 
   const queue = folders.flatMap((f) => sourceFiles(join(workspaceRoot, f)));
   const seenFiles = new Set(queue);
   const seenProjects = new Set<string>([owner]);
+  // A file inside the folders read is read as such, whichever project holds it: not an import of that project.
+  const readRoots = folders.map((f) => join(workspaceRoot, f));
+  const isRead = (path: string) => readRoots.some((r) => path === r || path.startsWith(r + sep));
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
     for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
       const target = workspacePath(specifier, file, workspaceRoot, aliases, packages);
-      if (!target) continue;
+      if (!target || isRead(target)) continue;
       const project = projectOf(target, workspaceRoot, projects);
       if (!project || seenProjects.has(project.name)) continue;
       seenProjects.add(project.name);
