@@ -1,5 +1,6 @@
 import { StackError } from '../core/errors';
 import type { ServiceHealth } from '../kinds/kind';
+import { ownerText } from './port-owner';
 import type { BusyPlannedPort } from './port-preflight';
 
 export class DependencyUnhealthyError extends StackError {
@@ -38,14 +39,6 @@ export class PortBusyError extends StackError {
 const purpose = (p: BusyPlannedPort) =>
   `${p.port.description ?? `its "${p.port.name}" port`} (${p.service}${p.replicas > 1 ? ` member ${p.member}` : ''})`;
 
-const ownerText = (p: BusyPlannedPort) => {
-  if (!p.owner) return '';
-  if (!p.owner.pid) return ` by ${p.owner.command}`;
-  // The engine's port forwarder: a container (of another stack, or started by hand) publishes it.
-  if (/(^|\/)docker-proxy\b/.test(p.owner.command)) return ` by a container (docker-proxy, pid ${p.owner.pid}; see docker ps --filter publish=${p.host})`;
-  return ` by ${p.owner.command} (pid ${p.owner.pid})`;
-};
-
 /** Ports a whole run needs that something else holds: found before anything of the run was created. */
 export class PortsInUseError extends StackError {
   override name = 'PortsInUseError';
@@ -55,7 +48,7 @@ export class PortsInUseError extends StackError {
         .map(
           (p) =>
             `Port ${p.host} required for ${purpose(p)} is already in use` +
-            ownerText(p) +
+            ownerText(p.owner, p.host) +
             `. Set ${p.variable} to move it.`,
         )
         .join('\n') +

@@ -61,6 +61,15 @@ export function findPortOwner(port: number): PortOwner | undefined {
   return undefined;
 }
 
+/** " by <who>" for a message about a busy port, or nothing when the owner cannot be seen. */
+export function ownerText(owner: PortOwner | undefined, port: number): string {
+  if (!owner) return '';
+  if (!owner.pid) return ` by ${owner.command}`;
+  // The engine's port forwarder: a container (of another stack, or started by hand) publishes it.
+  if (/(^|\/)docker-proxy\b/.test(owner.command)) return ` by a container (docker-proxy, pid ${owner.pid}; see docker ps --filter publish=${port})`;
+  return ` by ${owner.command} (pid ${owner.pid})`;
+}
+
 function commandOf(pid: string): string {
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ').replace(/\s+/g, ' ').trim();

@@ -172,7 +172,7 @@ describe('the stack console, section by section', () => {
     expect(state.markers).toHaveLength(1);
   });
 
-  it('a busy port: a StackError naming the port, how to find its owner and --port; a console on a free port starts after it', async () => {
+  it('a busy port: a StackError naming the port, its owner, how to find it and --port; a console on a free port starts after it', async () => {
     const holder = createNetServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as AddressInfo).port;
@@ -181,6 +181,8 @@ describe('the stack console, section by section', () => {
       const attempt = startConsole({ runtime: new FakeRuntime(), stack: 'paws360', workspaceRoot: dir, env: {}, services: [redis], indexFile: join(dir, 'logs.db'), probe: () => probe }, port, 50);
       await expect(attempt).rejects.toThrow(StackError);
       await expect(attempt).rejects.toThrow(new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use.*ss -tanp 'sport = :${port}'.*--port=<n>.*--port=0 picks a free one`));
+      // A listener is named, as a service's busy port is (lifecycle/port-owner): here, this test process.
+      await expect(attempt).rejects.toThrow(`(pid ${process.pid}) (find its owner with`);
       running = await startConsole({ runtime: new FakeRuntime(), stack: 'paws360', workspaceRoot: dir, env: {}, services: [redis], indexFile: join(dir, 'logs.db'), probe: () => probe }, 0, 50);
       expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     } finally {

@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../core/service-config';
 import { checkHealth, type HealthDeps } from '../kinds/health';
 import { LOG_LEVELS, type LogLevel } from '../kinds/log-line';
 import type { ServiceHealth } from '../kinds/kind';
+import { findPortOwner, ownerText } from '../lifecycle/port-owner';
 import { consolePage } from './console-page';
 import { LogIndex, type LogQuery } from './log-index';
 import { syncLogIndex, type StackLogsContext } from './stack-logs';
@@ -295,7 +296,7 @@ export async function startConsole(deps: ConsoleDeps, port: number, intervalMs =
     index.close();
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StackError(
-        `Cannot start the stack console: port ${port} on 127.0.0.1 is already in use (find its owner with: ss -tanp 'sport = :${port}'). ` +
+        `Cannot start the stack console: port ${port} on 127.0.0.1 is already in use${ownerText(findPortOwner(port), port)} (find its owner with: ss -tanp 'sport = :${port}'). ` +
           'Free it, or pick another port with --port=<n> (PAWS360_PORT_OFFSET is added to it; --port=0 picks a free one).',
         { cause: error },
       );
