@@ -1,7 +1,8 @@
 // Prints, comma-separated, every host port the stacks of this machine may
-// publish or listen on (their services' ports and the stack console's) that lies in the kernel's ephemeral range: the developer's and the
-// staging stack, the benchmark's and every integration suite's (their offsets
-// are read the way tools/ci/src/port-plan.spec.ts reads them). .ci/run hands
+// publish or listen on (their services' ports and the stack console's) that
+// lies in the kernel's ephemeral range: the developer's and the staging
+// stack, the benchmark's and every integration suite's (their offsets are
+// read the way tools/ci/src/port-plan.spec.ts reads them). .ci/run hands
 // the list to net.ipv4.ip_local_reserved_ports, so an outgoing connection is
 // never given one of them as its local port: a stack's `up` found its ports
 // "already in use" by such a connection, at random.

@@ -13,15 +13,27 @@ interface Target {
   options?: { command?: string };
 }
 
+/** Every target of every project.json in the workspace. */
+const workspaceTargets = () =>
+  workspaceProjects(root).flatMap(({ name: project, root: projectRoot }) => {
+    const config = JSON.parse(readFileSync(join(root, projectRoot, 'project.json'), 'utf8')) as { targets?: Record<string, Target> };
+    return Object.entries(config.targets ?? {}).map(([name, target]) => ({ project, projectRoot, name, target }));
+  });
+
+/** The tsconfig a `tsc -p <tsconfig>` command checks with, if it is one. */
+const tsconfigOf = (target: Target) => / -p ([^\s&;]+)/.exec(target.options?.command ?? '')?.[1];
+
+/** A tsconfig's `include` globs, relative to its folder. */
+const includesOf = (tsconfig: string) => (JSON.parse(readFileSync(join(root, tsconfig), 'utf8')) as { include?: string[] }).include ?? [];
+
 /** The source folders (relative to the workspace) that a code target reads, from its own configuration. */
 function foldersRead(projectRoot: string, name: string, target: Target): string[] {
   const command = target.options?.command ?? '';
-  const tsconfig = / -p ([^\s&;]+)/.exec(command)?.[1];
+  const tsconfig = tsconfigOf(target);
   if (tsconfig) {
     // tsc reads what its tsconfig includes: each glob's folder up to its first wildcard (files such as
     // next-env.d.ts and generated folders such as .next/types are no project's).
-    const include = (JSON.parse(readFileSync(join(root, tsconfig), 'utf8')) as { include?: string[] }).include ?? [];
-    const folders = include
+    const folders = includesOf(tsconfig)
       .map((glob) => glob.split('/'))
       .filter((segments) => segments.length > 1 && !segments[0].startsWith('.'))
       .map((segments) => segments.slice(0, segments.findIndex((s) => s.includes('*'))).join('/'));
@@ -49,17 +61,14 @@ const CODE_TARGETS = new Set(['typecheck', 'test', 'bundle']);
 
 /** Every such target whose inputs list the projects it depends on by name (no `^…` input): what it declares and what it reads. */
 function namedDependencyTargets() {
-  return workspaceProjects(root).flatMap(({ name: project, root: projectRoot }) => {
-    const config = JSON.parse(readFileSync(join(root, projectRoot, 'project.json'), 'utf8')) as { targets?: Record<string, Target> };
-    return Object.entries(config.targets ?? {})
-      .filter(([name, target]) => CODE_TARGETS.has(name) || target.inputs?.some((i) => typeof i === 'object' && i.projects))
-      .filter(([, target]) => target.executor === 'nx:run-commands' && target.inputs && !target.inputs.some((i) => typeof i === 'string' && i.startsWith('^')))
-      .map(([name, target]) => ({
-        target: `${project}:${name}`,
-        declared: [...new Set(target.inputs!.flatMap((i) => (typeof i === 'object' && i.projects ? [i.projects].flat() : [])))].sort(),
-        imported: importedProjects(root, project, foldersRead(projectRoot, name, target)),
-      }));
-  });
+  return workspaceTargets()
+    .filter(({ name, target }) => CODE_TARGETS.has(name) || target.inputs?.some((i) => typeof i === 'object' && i.projects))
+    .filter(({ target }) => target.executor === 'nx:run-commands' && target.inputs && !target.inputs.some((i) => typeof i === 'string' && i.startsWith('^')))
+    .map(({ project, projectRoot, name, target }) => ({
+      target: `${project}:${name}`,
+      declared: [...new Set(target.inputs!.flatMap((i) => (typeof i === 'object' && i.projects ? [i.projects].flat() : [])))].sort(),
+      imported: importedProjects(root, project, foldersRead(projectRoot, name, target)),
+    }));
 }
 
 describe('code targets hash the projects their code imports, not the services their stack runs beside', () => {
@@ -70,16 +79,14 @@ describe('code targets hash the projects their code imports, not the services th
   });
 
   it('a type check that reads folders outside its project lists each of them as an input, as its tsconfig includes it', () => {
-    const missing = workspaceProjects(root).flatMap(({ name: project, root: projectRoot }) => {
-      const config = JSON.parse(readFileSync(join(root, projectRoot, 'project.json'), 'utf8')) as { targets?: Record<string, Target> };
-      return Object.entries(config.targets ?? {}).flatMap(([name, target]) => {
-        const tsconfig = / -p ([^\s&;]+)/.exec(target.options?.command ?? '')?.[1];
-        if (!tsconfig || !target.inputs) return [];
-        const dir = dirname(tsconfig);
-        if (dir === projectRoot && target.inputs.includes('default')) return [];
-        const include = (JSON.parse(readFileSync(join(root, tsconfig), 'utf8')) as { include?: string[] }).include ?? [];
-        return include.filter((glob) => !target.inputs!.includes(`{workspaceRoot}/${join(dir, glob)}`)).map((glob) => `${project}:${name} ${join(dir, glob)}`);
-      });
+    const missing = workspaceTargets().flatMap(({ project, projectRoot, name, target }) => {
+      const tsconfig = tsconfigOf(target);
+      if (!tsconfig || !target.inputs) return [];
+      const dir = dirname(tsconfig);
+      if (dir === projectRoot && target.inputs.includes('default')) return [];
+      return includesOf(tsconfig)
+        .filter((glob) => !target.inputs!.includes(`{workspaceRoot}/${join(dir, glob)}`))
+        .map((glob) => `${project}:${name} ${join(dir, glob)}`);
     });
     expect(missing).toEqual([]);
   });
